@@ -1,0 +1,78 @@
+/**
+ * The authentication contract, DRF's BaseAuthentication in TypeScript. Authenticators are
+ * tried in order; each one skips (no credentials of its kind), succeeds, or fails
+ * (credentials of its kind that are wrong: the chain stops there).
+ *
+ * A custom scheme is a plain object:
+ *
+ * ```ts
+ * const byUsernameHeader: Authenticator = {
+ *   name: 'x-username',
+ *   async authenticate(request) {
+ *     const username = request.headers.get('X-Username');
+ *     if (!username) return skip();
+ *     const user = await users.findByUsername(username);
+ *     return user ? success(user) : fail('No such user');
+ *   },
+ * };
+ * ```
+ */
+import { AuthenticationFailed, type BearerError, type PermissionDenied } from './errors.ts';
+import type { TokenRecord } from './token-store.ts';
+import type { AuthUser } from './user-store.ts';
+
+/** Who is calling: the user and token that authenticated the request, or anonymous. */
+export interface Identity<U extends AuthUser = AuthUser> {
+  /** The authenticated user; null for an anonymous caller. */
+  readonly user: U | null;
+  /** The token record that authenticated the request (token and session schemes), else null. */
+  readonly auth: TokenRecord | null;
+  /** The `name` of the authenticator that succeeded; null for an anonymous caller. */
+  readonly scheme: string | null;
+}
+
+/** What adapters know about a request beyond the `Request` itself. */
+export interface HostContext {
+  /** The client's IP address as the host sees it; null when unknown. */
+  readonly clientAddress?: string | null;
+}
+
+/** The outcome of one authenticator. Build it with `skip`, `success` and `fail`. */
+export type AuthenticationResult<U extends AuthUser = AuthUser> =
+  | { readonly outcome: 'skip' }
+  | { readonly outcome: 'success'; readonly user: U; readonly auth: TokenRecord | null }
+  | { readonly outcome: 'fail'; readonly error: AuthenticationFailed | PermissionDenied };
+
+/** One authentication scheme. */
+export interface Authenticator<U extends AuthUser = AuthUser> {
+  /** Names the scheme in `Identity.scheme`, e.g. "token" or "basic". */
+  readonly name: string;
+  /**
+   * Looks for this scheme's credentials. MUST NOT throw for bad input (return `fail`);
+   * a throw means storage failed and the request is answered 503.
+   */
+  authenticate(request: Request, host: HostContext): AuthenticationResult<U> | Promise<AuthenticationResult<U>>;
+  /**
+   * The `WWW-Authenticate` value when this is the first authenticator and the answer is
+   * 401 (DRF's `authenticate_header`). Absent: the answer is 403 instead. `error` carries
+   * RFC 6750 attributes for Bearer challenges; other schemes ignore it.
+   */
+  challenge?(error?: BearerError): string;
+}
+
+const SKIP = Object.freeze({ outcome: 'skip' as const });
+
+/** No credentials of this scheme's kind: try the next authenticator. */
+export function skip(): { readonly outcome: 'skip' } {
+  return SKIP;
+}
+
+/** Authenticated as `user`, with the token record that proved it (default null). */
+export function success<U extends AuthUser>(user: U, auth: TokenRecord | null = null): AuthenticationResult<U> {
+  return { outcome: 'success', user, auth };
+}
+
+/** Credentials of this kind were given and are wrong: stop the chain with 401. */
+export function fail(detail: string | AuthenticationFailed | PermissionDenied): AuthenticationResult<never> {
+  return { outcome: 'fail', error: typeof detail === 'string' ? new AuthenticationFailed(detail) : detail };
+}

@@ -1,0 +1,77 @@
+/** DRF's BasicAuthentication (RFC 7617): `Authorization: Basic base64(username:password)`. */
+import { type Authenticator, fail, skip, success } from './authenticator.ts';
+import { parseAuthorization } from './authorization-header.ts';
+import { base64ToBytes, latin1ToString, utf8ToString } from './encoding.ts';
+import { withoutUndefined } from './options.ts';
+import { createPasswordHasher, type PasswordHasher } from './password.ts';
+import type { AuthUser, UserStore } from './user-store.ts';
+
+/** Options for `basicAuth`. */
+export interface BasicAuthOptions<U extends AuthUser> {
+  /** Finds users and their password hashes. Required. */
+  readonly users: UserStore<U>;
+  /** Verifies and upgrades password hashes. Default `createPasswordHasher()`. */
+  readonly passwords?: PasswordHasher;
+  /** Realm in the `Basic realm="…"` challenge. Default `"api"`. */
+  readonly realm?: string;
+  /** `Identity.scheme` when this authenticator succeeds. Default `"basic"`. */
+  readonly name?: string;
+}
+
+const INVALID = 'Invalid username/password.';
+
+/**
+ * Decodes Basic credentials: UTF-8 first, latin-1 when the bytes are not UTF-8 (what
+ * older clients send), then split at the first colon. Null when not base64.
+ */
+export function decodeBasicCredentials(encoded: string): { username: string; password: string } | null {
+  const bytes = base64ToBytes(encoded);
+  if (!bytes) return null;
+  const text = utf8ToString(bytes) ?? latin1ToString(bytes);
+  const colon = text.indexOf(':');
+  // No colon: DRF's partition() gives an empty password, which then fails to verify.
+  return colon === -1 ? { username: text, password: '' } : { username: text.slice(0, colon), password: text.slice(colon + 1) };
+}
+
+/**
+ * Basic authentication. Every failure after decoding (unknown user, wrong password,
+ * inactive user, no colon) answers the same "Invalid username/password." and costs the
+ * same password hash, so neither the message nor the timing tells which usernames exist.
+ * Hashes made with older parameters are upgraded on a successful login.
+ */
+export function basicAuth<U extends AuthUser>(options: BasicAuthOptions<U>): Authenticator<U> {
+  const { users, passwords, realm, name } = {
+    realm: 'api',
+    name: 'basic',
+    ...withoutUndefined(options),
+    passwords: options.passwords ?? createPasswordHasher(),
+  };
+  if (!users) throw new TypeError('basicAuth: users is required');
+  if (realm.includes('"') || realm.includes('\\')) throw new RangeError('basicAuth: realm must not contain quotes');
+
+  return {
+    name,
+    async authenticate(request) {
+      const header = parseAuthorization(request, 'Basic');
+      switch (header.kind) {
+        case 'absent':
+          return skip();
+        case 'no-credentials':
+          return fail('Invalid basic header. No credentials provided.');
+        case 'spaces':
+          return fail('Invalid basic header. Credentials string should not contain spaces.');
+      }
+      const credentials = decodeBasicCredentials(header.credentials);
+      if (!credentials) return fail('Invalid basic header. Credentials not correctly base64 encoded.');
+      const user = await users.findByUsername(credentials.username);
+      const hash = user ? await users.getPasswordHash(user.id) : null;
+      const valid = await passwords.verify(credentials.password, hash);
+      if (!user || !valid || !user.isActive) return fail(INVALID);
+      if (hash && passwords.needsRehash(hash)) {
+        await users.setPasswordHash(user.id, await passwords.hash(credentials.password));
+      }
+      return success(user);
+    },
+    challenge: () => `Basic realm="${realm}"`,
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * Where the client's address comes from. Hosts differ: Bun, Deno and Node see the socket's
+ * peer (adapters pass it as `HostContext.clientAddress`), Workers get `CF-Connecting-IP`,
+ * and behind a proxy the peer is the proxy. Pick the source that matches your deployment.
+ */
+import type { HostContext } from './authenticator.ts';
+
+/** Finds the client's address for a request; null when unknown. */
+export type ClientAddressSource = (request: Request, host: HostContext) => string | null;
+
+/** The socket peer address the adapter saw. The default. */
+export const peerAddress: ClientAddressSource = (_request, host) => host.clientAddress ?? null;
+
+/**
+ * The value of a header a trusted proxy sets, such as `CF-Connecting-IP` on Cloudflare.
+ * Trust it only when the proxy always overwrites the header.
+ */
+export function addressFromHeader(name: string): ClientAddressSource {
+  return (request) => request.headers.get(name)?.trim() || null;
+}
+
+/**
+ * DRF's NUM_PROXIES: with `proxies` trusted proxies in front, the client is the address
+ * that many entries from the right of `X-Forwarded-For`. Entries further left were written
+ * by the client and are ignored.
+ */
+export function addressFromForwardedFor(proxies: number): ClientAddressSource {
+  if (!Number.isInteger(proxies) || proxies < 1) throw new RangeError('proxies must be a positive integer');
+  return (request, host) => {
+    const entries = (request.headers.get('X-Forwarded-For') ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    return entries.length >= proxies ? entries[entries.length - proxies]! : (host.clientAddress ?? null);
+  };
+}

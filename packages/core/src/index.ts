@@ -1,0 +1,81 @@
+/**
+ * `@latchkey/core`: Django REST framework's pluggable authentication on Web `Request` and
+ * `Response`. Runtime-agnostic: Web standards and `@noble/hashes` only.
+ */
+export {
+  type Authenticator,
+  type AuthenticationResult,
+  fail,
+  type HostContext,
+  type Identity,
+  skip,
+  success,
+} from './authenticator.ts';
+export { type AuthorizationParse, parseAuthorization } from './authorization-header.ts';
+export { type BasicAuthOptions, basicAuth, decodeBasicCredentials } from './basic-auth.ts';
+export { addressFromForwardedFor, addressFromHeader, type ClientAddressSource, peerAddress } from './client-address.ts';
+export { constantTimeEqual } from './constant-time.ts';
+export {
+  AuthenticationFailed,
+  type BearerError,
+  LatchkeyError,
+  NotAuthenticated,
+  PermissionDenied,
+  StoreUnavailable,
+  Throttled,
+} from './errors.ts';
+export {
+  type AuthContext,
+  createLatchkey,
+  type FetchHandler,
+  type Latchkey,
+  type LatchkeyOptions,
+  type PipelineOutcome,
+  protect,
+  type ProtectedHandler,
+} from './latchkey.ts';
+export { MemoryThrottleStore, type MemoryThrottleStoreOptions } from './memory-throttle-store.ts';
+export { MemoryTokenStore } from './memory-token-store.ts';
+export { type MemoryUser, MemoryUserStore, type MemoryUserStoreOptions } from './memory-user-store.ts';
+export { createPasswordHasher, type PasswordHasher, type PasswordHasherOptions } from './password.ts';
+export {
+  allOf,
+  allowAny,
+  anyOf,
+  hasScopes,
+  isAdminUser,
+  isAuthenticated,
+  isAuthenticatedOrReadOnly,
+  isSafeMethod,
+  not,
+  type Permission,
+  type PermissionVerdict,
+} from './permissions.ts';
+export type { RandomBytes } from './random.ts';
+export { type RemoteUserAuthOptions, remoteUserAuth } from './remote-user-auth.ts';
+export { errorResponse, jsonResponse } from './response.ts';
+export {
+  type AddressThrottleOptions,
+  anonRateThrottle,
+  parseRate,
+  type Rate,
+  rateThrottle,
+  type RateThrottleOptions,
+  type Throttle,
+  type ThrottleOptions,
+  userRateThrottle,
+} from './throttle.ts';
+export type { ThrottleStore } from './throttle-store.ts';
+export { TOKEN_SECRET_BYTES } from './token.ts';
+export { type TokenAuthOptions, tokenAuth, tokenChallenge } from './token-auth.ts';
+export {
+  type CreateTokenInput,
+  type CreateTokenResult,
+  createTokenService,
+  type TokenRejection,
+  type TokenService,
+  type TokenServiceOptions,
+  type VerifyTokenResult,
+} from './token-service.ts';
+export type { TokenLimit, TokenRecord, TokenStore, TokenTouch } from './token-store.ts';
+export type { AuthUser, NewUser, UserStore } from './user-store.ts';

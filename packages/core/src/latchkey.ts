@@ -1,0 +1,159 @@
+/**
+ * The pipeline: authenticate → authorize → throttle → handler, the same on every host.
+ * Adapters call `run` (or wrap handlers with `protect`) and translate the outcome.
+ */
+import type { Authenticator, HostContext, Identity } from './authenticator.ts';
+import { AuthenticationFailed, type LatchkeyError, NotAuthenticated, PermissionDenied, StoreUnavailable, Throttled } from './errors.ts';
+import { withoutUndefined } from './options.ts';
+import { firstDenial, isAuthenticated, type Permission } from './permissions.ts';
+import { errorResponse } from './response.ts';
+import type { Throttle } from './throttle.ts';
+import type { AuthUser } from './user-store.ts';
+
+/** Options for `createLatchkey` (DRF's DEFAULT_* settings) and for per-route overrides. */
+export interface LatchkeyOptions<U extends AuthUser = AuthUser> {
+  /** Tried in order; the first one's challenge answers 401s. Default `[]` (everyone anonymous). */
+  readonly authenticators?: readonly Authenticator<U>[];
+  /** All must allow. Default `[isAuthenticated]`: `protect` protects unless told otherwise. */
+  readonly permissions?: readonly Permission<U>[];
+  /** Run after permissions; the longest wait wins. Default `[]`. */
+  readonly throttles?: readonly Throttle<U>[];
+  /**
+   * Told about store and hook failures (the request is then refused with 503). Receives
+   * the error, never a credential. Default: `console.error` with a short prefix.
+   */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** The handler's second argument: who is calling, and what the host knows. */
+export interface AuthContext<U extends AuthUser = AuthUser> extends Identity<U> {
+  /** What the adapter knew about the request (client address…). */
+  readonly host: HostContext;
+}
+
+/** A fetch handler behind Latchkey. */
+export type ProtectedHandler<U extends AuthUser = AuthUser> = (
+  request: Request,
+  context: AuthContext<U>,
+) => Response | Promise<Response>;
+
+/** A plain fetch handler, as `protect` returns it. */
+export type FetchHandler = (request: Request, host?: HostContext) => Promise<Response>;
+
+/** The outcome of the pipeline for one request. */
+export type PipelineOutcome<U extends AuthUser = AuthUser> =
+  | { readonly ok: true; readonly identity: Identity<U> }
+  | { readonly ok: false; readonly error: LatchkeyError; readonly response: Response };
+
+/** A configured pipeline. */
+export interface Latchkey<U extends AuthUser = AuthUser> {
+  /** The resolved options (defaults filled in). */
+  readonly options: Readonly<Required<LatchkeyOptions<U>>>;
+  /** Runs authentication, permissions and throttles for one request. Never throws. */
+  run(request: Request, host?: HostContext): Promise<PipelineOutcome<U>>;
+  /** Wraps `handler` so it runs only for requests the pipeline admits. */
+  protect(handler: ProtectedHandler<U>): FetchHandler;
+  /** A pipeline with some options replaced, for one route (DRF's per-view settings). */
+  with(overrides: LatchkeyOptions<U>): Latchkey<U>;
+}
+
+const ANONYMOUS: Identity<never> = Object.freeze({ user: null, auth: null, scheme: null });
+
+const logFailure = (error: unknown) => console.error('[latchkey] store or hook failed; refusing with 503:', error);
+
+/** Creates a pipeline. Invalid options throw at once. */
+export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyOptions<U> = {}): Latchkey<U> {
+  const resolved: Required<LatchkeyOptions<U>> = {
+    authenticators: [],
+    permissions: [isAuthenticated],
+    throttles: [],
+    onError: logFailure,
+    ...withoutUndefined(options),
+  };
+  for (const key of ['authenticators', 'permissions', 'throttles'] as const) {
+    if (!Array.isArray(resolved[key])) throw new TypeError(`${key} must be an array`);
+  }
+  const names = resolved.authenticators.map((authenticator) => authenticator.name);
+  if (new Set(names).size !== names.length) throw new TypeError('authenticator names must be unique');
+  Object.freeze(resolved);
+
+  const { authenticators, permissions, throttles, onError } = resolved;
+  const first = authenticators[0];
+
+  const refuse = (error: LatchkeyError, identity: Identity<U>): PipelineOutcome<U> => {
+    let challenge: string | null = null;
+    if (error instanceof NotAuthenticated) challenge = first?.challenge?.() ?? null;
+    else if (error instanceof PermissionDenied) challenge = scopeChallenge(error, identity);
+    else if (error instanceof AuthenticationFailed) challenge = first?.challenge?.(error.bearer) ?? null;
+    return { ok: false, error, response: errorResponse(error, challenge) };
+  };
+
+  // RFC 6750 insufficient_scope, only when a Bearer scheme authenticated the request.
+  const scopeChallenge = (error: PermissionDenied, identity: Identity<U>): string | null => {
+    if (error.scopes.length === 0) return null;
+    const scheme = authenticators.find((authenticator) => authenticator.name === identity.scheme);
+    const challenge = scheme?.challenge?.({ error: 'insufficient_scope', scope: error.scopes.join(' ') });
+    return challenge?.startsWith('Bearer ') ? challenge : null;
+  };
+
+  const authenticate = async (request: Request, host: HostContext) => {
+    for (const authenticator of authenticators) {
+      const result = await authenticator.authenticate(request, host);
+      if (result.outcome === 'skip') continue;
+      if (result.outcome === 'fail') return result.error;
+      const identity: Identity<U> = { user: result.user, auth: result.auth, scheme: authenticator.name };
+      return identity;
+    }
+    return ANONYMOUS as Identity<U>;
+  };
+
+  const run = async (request: Request, host: HostContext = {}): Promise<PipelineOutcome<U>> => {
+    let identity: Identity<U> = ANONYMOUS as Identity<U>;
+    try {
+      const authenticated = await authenticate(request, host);
+      if (!('user' in authenticated)) return refuse(authenticated, identity);
+      identity = authenticated;
+
+      const denial = await firstDenial(permissions, request, identity);
+      // DRF: a denial before any scheme succeeded means "log in", not "forbidden".
+      if (denial) return refuse(identity.user === null && first ? new NotAuthenticated() : denial, identity);
+
+      let wait = 0;
+      for (const waits of await Promise.all(throttles.map((throttle) => throttle(request, identity, host)))) {
+        if (waits !== null) wait = Math.max(wait, waits);
+      }
+      if (wait > 0) return refuse(new Throttled(wait), identity);
+      return { ok: true, identity };
+    } catch (error) {
+      // Fail closed: a broken store or hook never turns into access.
+      try {
+        onError(error);
+      } catch {
+        // A failing logger must not turn a 503 into a crash.
+      }
+      return refuse(new StoreUnavailable(error), identity);
+    }
+  };
+
+  return {
+    options: resolved,
+    run,
+    protect(handler) {
+      return async (request, host = {}) => {
+        const outcome = await run(request, host);
+        return outcome.ok ? handler(request, { ...outcome.identity, host }) : outcome.response;
+      };
+    },
+    with(overrides) {
+      return createLatchkey<U>({ ...resolved, ...withoutUndefined(overrides) });
+    },
+  };
+}
+
+/** Wraps one fetch handler with its own pipeline: `protect(handler, { authenticators, permissions })`. */
+export function protect<U extends AuthUser = AuthUser>(
+  handler: ProtectedHandler<U>,
+  options: LatchkeyOptions<U> = {},
+): FetchHandler {
+  return createLatchkey(options).protect(handler);
+}

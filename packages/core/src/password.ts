@@ -1,0 +1,110 @@
+/**
+ * Password hashing with PBKDF2-HMAC-SHA256 in Django's self-describing format,
+ * `pbkdf2_sha256$<iterations>$<salt>$<base64 hash>`, so hashes move between Django and
+ * Latchkey in both directions and verification replays whatever parameters are stored.
+ *
+ * Why PBKDF2 and 100,000 iterations: it is the one memory-cheap KDF that Web Crypto runs
+ * natively on every host, and Cloudflare Workers in production refuses PBKDF2 above
+ * 100,000 iterations. Memory-hard KDFs (scrypt, Argon2) would run in JavaScript there and
+ * blow the per-request CPU budget.
+ */
+import { sha256 } from '@noble/hashes/webcrypto.js';
+import { pbkdf2 } from '@noble/hashes/webcrypto.js';
+import { constantTimeEqual } from './constant-time.ts';
+import { bytesToBase64, bytesToBase64Url } from './encoding.ts';
+import { withoutUndefined } from './options.ts';
+import { type RandomBytes, webCryptoRandomBytes } from './random.ts';
+
+const ALGORITHM = 'pbkdf2_sha256';
+const HASH_BYTES = 32;
+const SALT = /^[A-Za-z0-9+/=._-]{8,128}$/;
+const ENCODED_HASH = /^[A-Za-z0-9+/]{43}=$/;
+
+/** Options for `createPasswordHasher`. */
+export interface PasswordHasherOptions {
+  /** PBKDF2 iterations for new hashes; Workers allows at most 100,000. Default `100_000`. */
+  readonly iterations?: number;
+  /**
+   * Stored hashes asking for more iterations are refused before any work, so a tampered
+   * or absurd hash cannot tie up the CPU. Default `1_200_000` (Django 6.0's count, so
+   * hashes imported from Django still verify off Workers).
+   */
+  readonly maxIterations?: number;
+  /** Random source for salts. Default Web Crypto's `getRandomValues`. */
+  readonly randomBytes?: RandomBytes;
+}
+
+/** Hashes and verifies passwords. */
+export interface PasswordHasher {
+  /** A new self-describing hash of `password` with a fresh random salt. */
+  hash(password: string): Promise<string>;
+  /**
+   * True when `password` matches `encoded`. A null, malformed or over-expensive `encoded`
+   * is false; a null one still costs one hash at today's parameters, so an unknown user
+   * takes as long to refuse as a known one.
+   */
+  verify(password: string, encoded: string | null): Promise<boolean>;
+  /** True when `encoded` was made with other parameters than today's: rehash on login. */
+  needsRehash(encoded: string): boolean;
+}
+
+interface ParsedHash {
+  readonly iterations: number;
+  readonly salt: string;
+  readonly hash: string;
+}
+
+function parse(encoded: string): ParsedHash | null {
+  const parts = encoded.split('$');
+  if (parts.length !== 4 || parts[0] !== ALGORITHM) return null;
+  const [, iterationsText = '', salt = '', hash = ''] = parts;
+  if (!/^[1-9][0-9]{0,9}$/.test(iterationsText)) return null;
+  if (!SALT.test(salt) || !ENCODED_HASH.test(hash)) return null;
+  return { iterations: Number(iterationsText), salt, hash };
+}
+
+async function derive(password: string, salt: string, iterations: number): Promise<string> {
+  return bytesToBase64(await pbkdf2(sha256, password, salt, { c: iterations, dkLen: HASH_BYTES }));
+}
+
+/** Creates a PBKDF2-SHA256 password hasher. Out-of-range options throw a `RangeError`. */
+export function createPasswordHasher(options: PasswordHasherOptions = {}): PasswordHasher {
+  const { iterations, maxIterations, randomBytes } = {
+    iterations: 100_000,
+    maxIterations: 1_200_000,
+    randomBytes: webCryptoRandomBytes,
+    ...withoutUndefined(options),
+  };
+  if (!Number.isInteger(iterations) || iterations < 1) throw new RangeError('iterations must be a positive integer');
+  if (!Number.isInteger(maxIterations) || maxIterations < iterations) {
+    throw new RangeError('maxIterations must be an integer no smaller than iterations');
+  }
+  const newSalt = () => bytesToBase64Url(randomBytes(16));
+  let dummy: string | undefined;
+
+  return {
+    async hash(password) {
+      const salt = newSalt();
+      return `${ALGORITHM}$${iterations}$${salt}$${await derive(password, salt, iterations)}`;
+    },
+
+    async verify(password, encoded) {
+      const parsed = encoded === null ? null : parse(encoded);
+      if (!parsed || parsed.iterations > maxIterations) {
+        // Only a missing hash is padded to a real hash's cost: a malformed or absurd one
+        // is refused at once, before any work.
+        if (encoded === null) {
+          dummy ??= newSalt();
+          await derive(password, dummy, iterations);
+        }
+        return false;
+      }
+      return constantTimeEqual(await derive(password, parsed.salt, parsed.iterations), parsed.hash);
+    },
+
+    needsRehash(encoded) {
+      const parsed = parse(encoded);
+      return !parsed || parsed.iterations !== iterations;
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import type { TokenRecord, TokenStore } from '../token-store.ts';
+import { check, checkEqual } from './assert.ts';
+import type { ConformanceCase } from './conformance-case.ts';
+
+let sequence = 0;
+
+function record(overrides: Partial<TokenRecord> = {}): TokenRecord {
+  sequence++;
+  return {
+    id: `conf-${sequence}-${Math.random().toString(36).slice(2)}`,
+    userId: 'user-1',
+    digest: `${sequence.toString(16).padStart(8, '0')}${'ab'.repeat(28)}`,
+    name: 'laptop',
+    scopes: ['read', 'write'],
+    createdAt: 1_700_000_000_000 + sequence,
+    expiresAt: null,
+    lastUsedAt: null,
+    ...overrides,
+  };
+}
+
+/**
+ * The `TokenStore` contract as runnable checks. `makeStore` is called once per case and
+ * must return an empty store.
+ *
+ * ```ts
+ * for (const c of tokenStoreConformance(() => makeMyStore())) test(c.name, c.run);
+ * ```
+ */
+export function tokenStoreConformance(makeStore: () => TokenStore | Promise<TokenStore>): ConformanceCase[] {
+  const cases: Array<[string, (store: TokenStore) => Promise<void>]> = [
+    ['finds an inserted record by its digest, every field intact', async (store) => {
+      const saved = record({ scopes: ['read', 'write:äö'], expiresAt: 1_800_000_000_000, lastUsedAt: 1_700_000_000_500 });
+      check(await store.insert(saved), 'insert without a limit returns true');
+      checkEqual(await store.findByDigest(saved.digest), saved, 'findByDigest');
+    }],
+    ['keeps null name, empty scopes, null expiry and null last-used as they are', async (store) => {
+      const saved = record({ name: null, scopes: [], expiresAt: null, lastUsedAt: null });
+      await store.insert(saved);
+      checkEqual(await store.findByDigest(saved.digest), saved, 'findByDigest');
+    }],
+    ['answers null for an unknown digest', async (store) => {
+      await store.insert(record());
+      checkEqual(await store.findByDigest('f'.repeat(64)), null, 'unknown digest');
+    }],
+    ['matches digests exactly, not by prefix or case', async (store) => {
+      const saved = record();
+      await store.insert(saved);
+      checkEqual(await store.findByDigest(saved.digest.slice(0, 32)), null, 'prefix');
+      checkEqual(await store.findByDigest(saved.digest.toUpperCase()), null, 'upper case');
+    }],
+    ['touch updates last-used and expiry independently', async (store) => {
+      const saved = record({ expiresAt: 1_800_000_000_000 });
+      await store.insert(saved);
+      await store.touch(saved.id, { lastUsedAt: 1_700_000_001_000 });
+      let found = await store.findByDigest(saved.digest);
+      checkEqual([found?.lastUsedAt, found?.expiresAt], [1_700_000_001_000, 1_800_000_000_000], 'after last-used touch');
+      await store.touch(saved.id, { expiresAt: 1_900_000_000_000 });
+      found = await store.findByDigest(saved.digest);
+      checkEqual([found?.lastUsedAt, found?.expiresAt], [1_700_000_001_000, 1_900_000_000_000], 'after expiry touch');
+      await store.touch(saved.id, { expiresAt: null });
+      found = await store.findByDigest(saved.digest);
+      checkEqual(found?.expiresAt, null, 'expiry cleared');
+    }],
+    ['touch on an unknown id is not an error', async (store) => {
+      await store.touch('no-such-id', { lastUsedAt: 1 });
+    }],
+    ['delete removes one record and says whether it existed', async (store) => {
+      const a = record();
+      const b = record();
+      await store.insert(a);
+      await store.insert(b);
+      checkEqual(await store.delete(a.id), true, 'first delete');
+      checkEqual(await store.delete(a.id), false, 'second delete');
+      checkEqual(await store.findByDigest(a.digest), null, 'deleted record');
+      checkEqual((await store.findByDigest(b.digest))?.id, b.id, 'other record');
+    }],
+    ["deleteForUser removes all of that user's records and no one else's", async (store) => {
+      const mine = [record({ userId: 'alice' }), record({ userId: 'alice' })];
+      const theirs = record({ userId: 'bob' });
+      for (const r of [...mine, theirs]) await store.insert(r);
+      checkEqual(await store.deleteForUser('alice'), 2, 'count');
+      checkEqual(await store.listForUser('alice'), [], 'alice after');
+      checkEqual((await store.findByDigest(theirs.digest))?.id, theirs.id, 'bob kept');
+      checkEqual(await store.deleteForUser('alice'), 0, 'nothing left');
+    }],
+    ["listForUser returns that user's records oldest first, expired ones included", async (store) => {
+      const newer = record({ userId: 'alice', createdAt: 3000 });
+      const expired = record({ userId: 'alice', createdAt: 1000, expiresAt: 1500 });
+      const middle = record({ userId: 'alice', createdAt: 2000 });
+      for (const r of [newer, expired, middle, record({ userId: 'bob' })]) await store.insert(r);
+      checkEqual((await store.listForUser('alice')).map((r) => r.id), [expired.id, middle.id, newer.id], 'order');
+      checkEqual(await store.listForUser('nobody'), [], 'unknown user');
+    }],
+    ['findByDigest still returns expired records (core decides expiry)', async (store) => {
+      const expired = record({ expiresAt: 1000 });
+      await store.insert(expired);
+      checkEqual((await store.findByDigest(expired.digest))?.id, expired.id, 'expired record');
+    }],
+    ['purgeExpired removes records expired at or before now, and only those', async (store) => {
+      const past = record({ expiresAt: 1000 });
+      const exact = record({ expiresAt: 2000 });
+      const future = record({ expiresAt: 3000 });
+      const never = record({ expiresAt: null });
+      for (const r of [past, exact, future, never]) await store.insert(r);
+      checkEqual(await store.purgeExpired(2000), 2, 'count');
+      checkEqual(await store.findByDigest(past.digest), null, 'past');
+      checkEqual(await store.findByDigest(exact.digest), null, 'exact');
+      check(await store.findByDigest(future.digest), 'future kept');
+      check(await store.findByDigest(never.digest), 'never-expiring kept');
+    }],
+    ['insert with a limit refuses at the limit and counts only live tokens', async (store) => {
+      const now = 10_000;
+      await store.insert(record({ userId: 'alice', expiresAt: 5_000 }));
+      await store.insert(record({ userId: 'bob' }));
+      checkEqual(await store.insert(record({ userId: 'alice' }), { max: 2, now }), true, 'first live');
+      checkEqual(await store.insert(record({ userId: 'alice', expiresAt: 20_000 }), { max: 2, now }), true, 'second live');
+      const refused = record({ userId: 'alice' });
+      checkEqual(await store.insert(refused, { max: 2, now }), false, 'third live');
+      checkEqual(await store.findByDigest(refused.digest), null, 'refused record not stored');
+    }],
+    ['insert with a limit is atomic under concurrent calls', async (store) => {
+      const attempts = Array.from({ length: 20 }, () => record({ userId: 'racer' }));
+      const results = await Promise.all(attempts.map((r) => store.insert(r, { max: 5, now: 0 })));
+      checkEqual(results.filter(Boolean).length, 5, 'inserted');
+      checkEqual((await store.listForUser('racer')).length, 5, 'stored');
+    }],
+  ];
+  return cases.map(([name, body]) => ({
+    name: `TokenStore ${name}`,
+    run: async () => body(await makeStore()),
+  }));
+}

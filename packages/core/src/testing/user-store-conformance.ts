@@ -1,0 +1,57 @@
+import type { AuthUser, UserStore } from '../user-store.ts';
+import { check, checkEqual } from './assert.ts';
+import type { ConformanceCase } from './conformance-case.ts';
+
+const pick = (user: AuthUser | null) =>
+  user && { id: user.id, username: user.username, isActive: user.isActive, isStaff: user.isStaff };
+
+/**
+ * The `UserStore` contract as runnable checks. `makeStore` is called once per case and
+ * must return an empty store.
+ */
+export function userStoreConformance(makeStore: () => UserStore | Promise<UserStore>): ConformanceCase[] {
+  const cases: Array<[string, (store: UserStore) => Promise<void>]> = [
+    ['creates a user, active and not staff by default, found by id and by username', async (store) => {
+      const user = await store.createUser({ username: 'alice', passwordHash: 'h1' });
+      check(user, 'createUser returns the user');
+      checkEqual([user.username, user.isActive, user.isStaff], ['alice', true, false], 'defaults');
+      check(typeof user.id === 'string' && user.id.length > 0, 'id is a non-empty string');
+      checkEqual(pick(await store.findById(user.id)), pick(user), 'findById');
+      checkEqual(pick(await store.findByUsername('alice')), pick(user), 'findByUsername');
+    }],
+    ['keeps staff and inactive flags', async (store) => {
+      const user = await store.createUser({ username: 'root', passwordHash: null, isStaff: true, isActive: false });
+      checkEqual([user?.isStaff, user?.isActive], [true, false], 'flags');
+      const found = await store.findByUsername('root');
+      checkEqual([found?.isStaff, found?.isActive], [true, false], 'flags after lookup');
+    }],
+    ['refuses a taken username with null and keeps the first user', async (store) => {
+      const first = await store.createUser({ username: 'alice', passwordHash: 'h1' });
+      checkEqual(await store.createUser({ username: 'alice', passwordHash: 'h2' }), null, 'duplicate');
+      checkEqual(await store.getPasswordHash(first!.id), 'h1', 'first hash kept');
+    }],
+    ['matches usernames exactly', async (store) => {
+      await store.createUser({ username: 'Alice', passwordHash: null });
+      checkEqual(await store.findByUsername('alice'), null, 'other case');
+      checkEqual(await store.findByUsername('Alic'), null, 'prefix');
+    }],
+    ['answers null for unknown ids and usernames', async (store) => {
+      checkEqual(await store.findById('999999'), null, 'unknown id');
+      checkEqual(await store.findByUsername('nobody'), null, 'unknown username');
+      checkEqual(await store.getPasswordHash('999999'), null, 'unknown hash');
+    }],
+    ['stores, replaces and reports password hashes, null when none was set', async (store) => {
+      const withHash = await store.createUser({ username: 'a', passwordHash: 'pbkdf2_sha256$1$s$h' });
+      const without = await store.createUser({ username: 'b', passwordHash: null });
+      checkEqual(await store.getPasswordHash(withHash!.id), 'pbkdf2_sha256$1$s$h', 'stored');
+      checkEqual(await store.getPasswordHash(without!.id), null, 'none');
+      await store.setPasswordHash(withHash!.id, 'new');
+      checkEqual(await store.getPasswordHash(withHash!.id), 'new', 'replaced');
+      checkEqual(await store.getPasswordHash(without!.id), null, 'other user untouched');
+    }],
+  ];
+  return cases.map(([name, body]) => ({
+    name: `UserStore ${name}`,
+    run: async () => body(await makeStore()),
+  }));
+}

@@ -1,0 +1,115 @@
+/**
+ * DRF's throttles over a `ThrottleStore`, counting with a sliding window: the count of
+ * the current fixed window plus the previous window's count weighted by how much of it
+ * still overlaps the sliding one. That avoids the double burst a fixed window allows at
+ * its edges, at the cost of two counters per key (Cloudflare's rate limiter does the same).
+ * Refused requests are counted too, so hammering does not shorten the wait.
+ */
+import type { HostContext, Identity } from './authenticator.ts';
+import { type ClientAddressSource, peerAddress } from './client-address.ts';
+import { withoutUndefined } from './options.ts';
+import type { ThrottleStore } from './throttle-store.ts';
+import type { AuthUser } from './user-store.ts';
+
+/** Decides whether a request is over a rate: the seconds to wait, or null when allowed. */
+export type Throttle<U extends AuthUser = AuthUser> = (
+  request: Request,
+  identity: Identity<U>,
+  host: HostContext,
+) => Promise<number | null>;
+
+/** A parsed rate: `limit` requests per `windowMs`. */
+export interface Rate {
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+const PERIODS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * Parses DRF's rate strings: `"100/hour"`, `"5/min"`, `"10/s"`, `"1000/day"` (the period
+ * is read from its first letter, as DRF does). Throws a `RangeError` otherwise.
+ */
+export function parseRate(rate: string): Rate {
+  const match = /^\s*([1-9][0-9]*)\s*\/\s*([smhd])[a-z]*\s*$/i.exec(rate);
+  if (!match) throw new RangeError(`invalid rate "${rate}": expected "<count>/<second|minute|hour|day>"`);
+  return { limit: Number(match[1]), windowMs: PERIODS[match[2]!.toLowerCase()]! };
+}
+
+/** Options shared by every throttle factory. */
+export interface ThrottleOptions {
+  /** A DRF rate such as `"100/hour"`. Required. */
+  readonly rate: string;
+  /** Where counters live. Required. */
+  readonly store: ThrottleStore;
+  /** Prefix of every counter key, so throttles sharing a store count apart. Default: the factory's scope. */
+  readonly scope?: string;
+  /** Clock, milliseconds since the epoch. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** Options for `rateThrottle`. */
+export interface RateThrottleOptions<U extends AuthUser> extends ThrottleOptions {
+  /** What to count by; null: this request is not throttled. Required. */
+  readonly key: (request: Request, identity: Identity<U>, host: HostContext) => string | null | Promise<string | null>;
+}
+
+/** Options for the address-aware throttles. */
+export interface AddressThrottleOptions extends ThrottleOptions {
+  /** Where the client's address comes from. Default `peerAddress` (what the adapter saw). */
+  readonly clientAddress?: ClientAddressSource;
+}
+
+/** The seconds until one more request fits under `limit`, given the counts now. */
+function secondsToWait(rate: Rate, current: number, previous: number, elapsed: number): number {
+  const { limit, windowMs } = rate;
+  let waitMs: number;
+  if (current + 1 <= limit && previous > 0) {
+    waitMs = windowMs * (1 - (limit - current - 1) / previous) - elapsed;
+  } else {
+    waitMs = windowMs - elapsed + windowMs * Math.max(0, 1 - (limit - 1) / current);
+  }
+  return Math.max(1, Math.ceil(waitMs / 1000));
+}
+
+/** A throttle counting by any key. The general form behind the DRF-named ones. */
+export function rateThrottle<U extends AuthUser = AuthUser>(options: RateThrottleOptions<U>): Throttle<U> {
+  const { store, key, scope, now } = { scope: 'rate', now: Date.now as () => number, ...withoutUndefined(options) };
+  if (!store) throw new TypeError('throttle: store is required');
+  const rate = parseRate(options.rate);
+  return async (request, identity, host) => {
+    const subject = await key(request, identity, host);
+    if (subject === null) return null;
+    const at = now();
+    const window = Math.floor(at / rate.windowMs);
+    const elapsed = at - window * rate.windowMs;
+    const base = `${scope}:${subject}:`;
+    const [current, previous] = await Promise.all([
+      store.increment(base + window, (window + 2) * rate.windowMs, at),
+      store.get(base + (window - 1), at),
+    ]);
+    const estimate = previous * (1 - elapsed / rate.windowMs) + current;
+    return estimate <= rate.limit ? null : secondsToWait(rate, current, previous, elapsed);
+  };
+}
+
+/** DRF's AnonRateThrottle: anonymous callers only, counted by client address. */
+export function anonRateThrottle(options: AddressThrottleOptions): Throttle {
+  const clientAddress = options.clientAddress ?? peerAddress;
+  return rateThrottle({
+    scope: 'anon',
+    ...withoutUndefined(options),
+    key: (request, identity, host) => (identity.user ? null : (clientAddress(request, host) ?? 'unknown')),
+  });
+}
+
+/** DRF's UserRateThrottle: counted by user id, or by client address when anonymous. */
+export function userRateThrottle(options: AddressThrottleOptions): Throttle {
+  const clientAddress = options.clientAddress ?? peerAddress;
+  return rateThrottle({
+    scope: 'user',
+    ...withoutUndefined(options),
+    key: (request, identity, host) =>
+      identity.user ? `id:${identity.user.id}` : `ip:${clientAddress(request, host) ?? 'unknown'}`,
+  });
+}

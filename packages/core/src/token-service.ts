@@ -1,0 +1,194 @@
+/**
+ * Issuing, verifying and revoking tokens on top of any `TokenStore`. All policy lives
+ * here (format, digest, expiry, sliding refresh, per-user limit), so stores stay dumb.
+ */
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { constantTimeEqual } from './constant-time.ts';
+import { bytesToBase64Url } from './encoding.ts';
+import { withoutUndefined } from './options.ts';
+import { type RandomBytes, webCryptoRandomBytes } from './random.ts';
+import { assertTokenPrefix, digestToken, generateToken, isWellFormedToken } from './token.ts';
+import type { TokenRecord, TokenStore } from './token-store.ts';
+
+/** Options for `createTokenService`. Durations are milliseconds. */
+export interface TokenServiceOptions {
+  /** Where records live. Required. */
+  readonly store: TokenStore;
+  /**
+   * Server secret for keyed digests (HMAC-SHA256). Changing it invalidates every token.
+   * Default: none, digests are plain SHA-256.
+   */
+  readonly secret?: string | Uint8Array | null;
+  /** Readable prefix of every token, 0–16 of `[A-Za-z0-9_]`. Default `"lk_"`. */
+  readonly prefix?: string;
+  /** Lifetime of new tokens (knox's TOKEN_TTL); null: tokens never expire. Default `null`. */
+  readonly ttl?: number | null;
+  /** Extend expiry to now + `ttl` when a token is used (knox's AUTO_REFRESH). Default `false`. */
+  readonly autoRefresh?: boolean;
+  /** Least change of expiry worth a write (knox's MIN_REFRESH_INTERVAL). Default `60_000`. */
+  readonly minRefreshInterval?: number;
+  /** Least age of `lastUsedAt` worth a write; null: never record use. Default `60_000`. */
+  readonly lastUsedInterval?: number | null;
+  /** Most live tokens per user (knox's TOKEN_LIMIT_PER_USER); null: no limit. Default `null`. */
+  readonly maxTokensPerUser?: number | null;
+  /** Clock, milliseconds since the epoch. Default `Date.now`. */
+  readonly now?: () => number;
+  /** Random source for secrets and ids. Default Web Crypto's `getRandomValues`. */
+  readonly randomBytes?: RandomBytes;
+}
+
+/** What `TokenService.create` accepts. */
+export interface CreateTokenInput {
+  /** Client or device name. Default `null`. */
+  readonly name?: string | null;
+  /** Scopes granted. Default `[]`. */
+  readonly scopes?: readonly string[];
+  /** Lifetime of this token, overriding the service's `ttl`; null: never expires. */
+  readonly ttl?: number | null;
+}
+
+/** A newly issued token: `token` is the only copy of the plaintext, show it once. */
+export type CreateTokenResult =
+  | { readonly ok: true; readonly token: string; readonly record: TokenRecord }
+  | { readonly ok: false; readonly reason: 'limit' };
+
+/** Why a token was refused; every reason answers "Invalid token." on the wire. */
+export type TokenRejection = 'malformed' | 'unknown' | 'expired';
+
+/** The outcome of `TokenService.verify`. */
+export type VerifyTokenResult =
+  | { readonly ok: true; readonly record: TokenRecord }
+  | { readonly ok: false; readonly reason: TokenRejection };
+
+/** The token operations every scheme, endpoint and command uses. */
+export interface TokenService {
+  /** The token prefix, for schemes that look for tokens elsewhere than a header. */
+  readonly prefix: string;
+  /** Issues a token; `{ ok: false, reason: "limit" }` at the per-user limit. */
+  create(userId: string, input?: CreateTokenInput): Promise<CreateTokenResult>;
+  /** Checks a presented token; writes to the store at most once per interval. */
+  verify(token: string): Promise<VerifyTokenResult>;
+  /** Revokes one token by id; true if it existed. */
+  revoke(id: string): Promise<boolean>;
+  /** Revokes a token only if `userId` owns it; true if it did and it was revoked. */
+  revokeOwned(userId: string, id: string): Promise<boolean>;
+  /** Revokes all of a user's tokens (logout everywhere); how many. */
+  revokeAll(userId: string): Promise<number>;
+  /** A user's live tokens, oldest first. */
+  list(userId: string): Promise<TokenRecord[]>;
+  /** Deletes expired records from the store; how many. Schedule it. */
+  purgeExpired(): Promise<number>;
+}
+
+function assertDuration(name: string, value: number | null, allowNull: boolean): void {
+  if (value === null && allowNull) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative number of milliseconds${allowNull ? ' or null' : ''}`);
+  }
+}
+
+/** Creates the token service. Contradictory options throw at once. */
+export function createTokenService(options: TokenServiceOptions): TokenService {
+  const resolved = {
+    secret: null as string | Uint8Array | null,
+    prefix: 'lk_',
+    ttl: null as number | null,
+    autoRefresh: false,
+    minRefreshInterval: 60_000,
+    lastUsedInterval: 60_000 as number | null,
+    maxTokensPerUser: null as number | null,
+    now: Date.now as () => number,
+    randomBytes: webCryptoRandomBytes,
+    ...withoutUndefined(options),
+  };
+  const { store, prefix, ttl, autoRefresh, minRefreshInterval, lastUsedInterval, maxTokensPerUser, now, randomBytes } =
+    resolved;
+  if (!store) throw new TypeError('createTokenService: store is required');
+  assertTokenPrefix(prefix);
+  assertDuration('ttl', ttl, true);
+  assertDuration('minRefreshInterval', minRefreshInterval, false);
+  assertDuration('lastUsedInterval', lastUsedInterval, true);
+  if (autoRefresh && ttl === null) throw new TypeError('autoRefresh needs a ttl');
+  if (maxTokensPerUser !== null && !(Number.isInteger(maxTokensPerUser) && maxTokensPerUser > 0)) {
+    throw new RangeError('maxTokensPerUser must be a positive integer or null');
+  }
+  const secret = typeof resolved.secret === 'string' ? utf8ToBytes(resolved.secret) : resolved.secret;
+  if (secret && secret.length < 32) throw new RangeError('secret must be at least 32 bytes');
+
+  const isLive = (record: TokenRecord, at: number) => record.expiresAt === null || record.expiresAt > at;
+
+  return {
+    prefix,
+
+    async create(userId, input = {}) {
+      const scopes = [...(input.scopes ?? [])];
+      for (const scope of scopes) {
+        if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)) {
+          throw new RangeError('a scope is 1 or more printable ASCII characters, no spaces, quotes or backslashes');
+        }
+      }
+      const lifetime = input.ttl === undefined ? ttl : input.ttl;
+      assertDuration('ttl', lifetime, true);
+      const token = generateToken(prefix, randomBytes);
+      const createdAt = now();
+      const record: TokenRecord = {
+        id: bytesToBase64Url(randomBytes(12)),
+        userId,
+        digest: digestToken(token, secret),
+        name: input.name ?? null,
+        scopes,
+        createdAt,
+        expiresAt: lifetime === null ? null : createdAt + lifetime,
+        lastUsedAt: null,
+      };
+      const limit = maxTokensPerUser === null ? undefined : { max: maxTokensPerUser, now: createdAt };
+      if (!(await store.insert(record, limit))) return { ok: false, reason: 'limit' };
+      return { ok: true, token, record };
+    },
+
+    async verify(token) {
+      // The checksum comes first: malformed input never reaches the store.
+      if (!isWellFormedToken(token, prefix)) return { ok: false, reason: 'malformed' };
+      const digest = digestToken(token, secret);
+      const record = await store.findByDigest(digest);
+      // Re-checking the digest guards against a store that matches loosely.
+      if (!record || !constantTimeEqual(record.digest, digest)) return { ok: false, reason: 'unknown' };
+      const at = now();
+      if (!isLive(record, at)) {
+        await store.delete(record.id);
+        return { ok: false, reason: 'expired' };
+      }
+      // Writes happen at most once per interval, so the hot path is a single read.
+      let expiresAt = record.expiresAt;
+      let lastUsedAt = record.lastUsedAt;
+      if (autoRefresh && ttl !== null && record.expiresAt !== null && at + ttl - record.expiresAt >= minRefreshInterval) {
+        expiresAt = at + ttl;
+      }
+      if (lastUsedInterval !== null && (lastUsedAt === null || at - lastUsedAt >= lastUsedInterval)) {
+        lastUsedAt = at;
+      }
+      if (expiresAt === record.expiresAt && lastUsedAt === record.lastUsedAt) return { ok: true, record };
+      await store.touch(record.id, {
+        ...(expiresAt !== record.expiresAt && { expiresAt }),
+        ...(lastUsedAt !== record.lastUsedAt && lastUsedAt !== null && { lastUsedAt }),
+      });
+      return { ok: true, record: { ...record, expiresAt, lastUsedAt } };
+    },
+
+    revoke: (id) => store.delete(id),
+
+    async revokeOwned(userId, id) {
+      const owned = (await store.listForUser(userId)).some((record) => record.id === id);
+      return owned && store.delete(id);
+    },
+
+    revokeAll: (userId) => store.deleteForUser(userId),
+
+    async list(userId) {
+      const at = now();
+      return (await store.listForUser(userId)).filter((record) => isLive(record, at));
+    },
+
+    purgeExpired: () => store.purgeExpired(now()),
+  };
+}

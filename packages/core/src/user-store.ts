@@ -1,0 +1,50 @@
+/**
+ * The user contract. Core owns no user table: an app plugs its own in by implementing
+ * `UserStore`, or uses the ready one in `@latchkey/drizzle` (or `MemoryUserStore`).
+ */
+
+/** The fields Latchkey reads from a user, as DRF reads them from Django's user model. */
+export interface AuthUser {
+  /** Stable identifier; tokens refer to it. */
+  readonly id: string;
+  /** Unique login name. */
+  readonly username: string;
+  /** Inactive users cannot authenticate (DRF: "User inactive or deleted."). */
+  readonly isActive: boolean;
+  /** Staff users pass `isAdminUser`. */
+  readonly isStaff: boolean;
+}
+
+/** What `UserStore.createUser` needs. */
+export interface NewUser {
+  readonly username: string;
+  /** A hash from `hashPassword`, or null for a user who cannot log in with a password. */
+  readonly passwordHash: string | null;
+  /** Default false. */
+  readonly isStaff?: boolean;
+  /** Default true. */
+  readonly isActive?: boolean;
+}
+
+/**
+ * Where users live. `U` is the app's own user type; it only has to carry `AuthUser`'s
+ * fields, and whatever else it carries reaches handlers unchanged.
+ *
+ * - Lookups MUST return null for "not found" and throw only when storage fails.
+ * - `findByUsername` MUST match exactly (case-sensitive, as Django does by default).
+ * - Password hashes are opaque strings to the store.
+ * - `createUser` MUST return null, creating nothing, when the username is taken, and MUST
+ *   be atomic about it (a unique index is enough).
+ */
+export interface UserStore<U extends AuthUser = AuthUser> {
+  /** The user with this id, or null. */
+  findById(id: string): Promise<U | null>;
+  /** The user with this username, or null. */
+  findByUsername(username: string): Promise<U | null>;
+  /** The stored password hash, or null when the user has none (or does not exist). */
+  getPasswordHash(userId: string): Promise<string | null>;
+  /** Replaces the stored password hash (upgrades on login use it). */
+  setPasswordHash(userId: string, passwordHash: string): Promise<void>;
+  /** Creates a user; null when the username is taken. */
+  createUser(input: NewUser): Promise<U | null>;
+}
