@@ -1,8 +1,12 @@
-// The Node-run test projects. Vitest 4 no longer reads this file by itself:
-// vitest.config.ts imports it into `test.projects`.
+// The Vitest projects (Node, and workerd through Miniflare). Vitest 4 no longer reads
+// this file by itself: vitest.config.ts imports it into `test.projects`.
+// Bun and Deno suites are run by scripts/test-all.mjs in their own runtimes.
+import type { TestProjectConfiguration } from 'vitest/config';
+
 export default [
-  {
-    extends: true,
-    test: { name: 'core', include: ['packages/core/src/**/*.test.ts'] },
-  },
-];
+  { extends: true, test: { name: 'core', include: ['packages/core/src/**/*.test.ts'] } },
+  { extends: true, test: { name: 'drizzle', include: ['packages/drizzle/src/**/*.test.ts', 'packages/drizzle/test/**/*.test.ts'] } },
+  { extends: true, test: { name: 'hono', include: ['packages/hono/src/**/*.test.ts'] } },
+  { extends: true, test: { name: 'cloudflare', include: ['packages/cloudflare/test/**/*.test.ts'] } },
+  { extends: true, test: { name: 'examples', include: ['examples/node-hono/test/**/*.test.ts', 'examples/workers/test/**/*.test.ts'] } },
+] satisfies TestProjectConfiguration[];
