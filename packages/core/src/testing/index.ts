@@ -6,3 +6,12 @@
 export type { ConformanceCase } from './conformance-case.ts';
 export { tokenStoreConformance } from './token-store-conformance.ts';
 export { userStoreConformance } from './user-store-conformance.ts';
+export {
+  createHostFixture,
+  HOST_FIXTURE_PASSWORD,
+  type HostFixture,
+  type HostFixtureTokens,
+  type HostRoute,
+  seededRandomBytes,
+} from './host-fixture.ts';
+export { checkHostCase, type HostCase, hostCases } from './host-cases.ts';

@@ -1,0 +1,17 @@
+import { describe, it } from 'vitest';
+import { checkHostCase, createHostFixture, hostCases } from './index.ts';
+
+// The reference run: the fixture's pipelines called directly, no host in between.
+describe('the cross-host case table, run on core alone', async () => {
+  const fixture = await createHostFixture();
+  for (const testCase of hostCases(fixture.tokens)) {
+    it(testCase.name, async () => {
+      const route = fixture.routes.find((r) => r.path === testCase.path)!;
+      const handler = route.latchkey.protect((_request, context) => fixture.respond(context));
+      const response = await handler(
+        new Request(`http://host.test${testCase.path}`, { method: testCase.method, headers: testCase.headers }),
+      );
+      await checkHostCase(testCase, response);
+    });
+  }
+});
