@@ -1,1 +1,73 @@
-export {};
+/**
+ * `@latchkey/hono`: the Latchkey pipeline as Hono middleware. It translates and nothing
+ * else: the request goes to core's `run`, a refusal goes back exactly as core built it, and
+ * an admitted request continues with `c.var.user`, `c.var.auth` and `c.var.scheme` set.
+ *
+ * ```ts
+ * const base = createLatchkey({ authenticators: [tokenAuth({ tokens, users })] });
+ * const app = new Hono()
+ *   .get('/me', latchkey(base), (c) => c.json({ username: c.var.user?.username }))
+ *   .get('/admin', latchkey(base.with({ permissions: [isAdminUser] })), (c) => c.text('hi'));
+ * ```
+ */
+import { type AuthUser, createLatchkey, type Latchkey, type LatchkeyOptions, type TokenRecord } from '@latchkey/core';
+import type { Context, MiddlewareHandler } from 'hono';
+import { createMiddleware } from 'hono/factory';
+
+/** What the middleware sets on the context for the handlers after it. */
+export interface LatchkeyVariables<U extends AuthUser = AuthUser> {
+  /** The authenticated user; null for an anonymous caller (on routes that allow one). */
+  readonly user: U | null;
+  /** The token record that authenticated the request (token and session schemes), else null. */
+  readonly auth: TokenRecord | null;
+  /** The `name` of the authenticator that succeeded; null for an anonymous caller. */
+  readonly scheme: string | null;
+}
+
+/**
+ * The Hono environment the middleware provides. Declare an app with it
+ * (`new Hono<LatchkeyEnv<MyUser>>()`) when the middleware is added with a separate
+ * `app.use(...)` statement rather than chained, so handlers still see typed variables.
+ */
+export interface LatchkeyEnv<U extends AuthUser = AuthUser> {
+  Variables: LatchkeyVariables<U>;
+}
+
+/** Options of the Hono adapter itself; authentication options belong to the pipeline. */
+export interface HonoLatchkeyOptions {
+  /**
+   * The client's address, for address-keyed throttles. Hono's connection-info helper is
+   * runtime-specific, so this package imports none: pass your runtime's, e.g.
+   * `(c) => getConnInfo(c).remote.address` with `getConnInfo` from
+   * `@hono/node-server/conninfo`, `hono/bun`, `hono/deno` or `hono/cloudflare-workers`.
+   * Default: none, the address is unknown (null).
+   */
+  readonly clientAddress?: (c: Context) => string | null | undefined;
+}
+
+const isPipeline = <U extends AuthUser>(value: Latchkey<U> | LatchkeyOptions<U>): value is Latchkey<U> =>
+  typeof (value as Partial<Latchkey<U>>).run === 'function';
+
+/**
+ * Creates the middleware from a pipeline (`createLatchkey(...)`, or `base.with(...)` for
+ * one route) or from the same options `createLatchkey` takes (default `{}`: token-less,
+ * everyone anonymous, so every request is refused by `isAuthenticated`). Refusals
+ * (401/403/429/503) are core's responses unchanged, so every host answers alike.
+ */
+export function latchkey<U extends AuthUser = AuthUser>(
+  pipelineOrOptions: Latchkey<U> | LatchkeyOptions<U> = {},
+  options: HonoLatchkeyOptions = {},
+): MiddlewareHandler<LatchkeyEnv<U>> {
+  // Built once per middleware, never per request.
+  const pipeline = isPipeline(pipelineOrOptions) ? pipelineOrOptions : createLatchkey(pipelineOrOptions);
+  const { clientAddress } = options;
+
+  return createMiddleware<LatchkeyEnv<U>>(async (c, next) => {
+    const outcome = await pipeline.run(c.req.raw, { clientAddress: clientAddress?.(c) ?? null });
+    if (!outcome.ok) return outcome.response;
+    c.set('user', outcome.identity.user);
+    c.set('auth', outcome.identity.auth);
+    c.set('scheme', outcome.identity.scheme);
+    await next();
+  });
+}
