@@ -1,1 +1,79 @@
-export {};
+/**
+ * `@latchkey/cloudflare`: the Latchkey pipeline around a Workers `ExportedHandler`. It
+ * translates and nothing else: the request goes to core's `run`, a refusal goes back
+ * exactly as core built it, and an admitted request reaches `fetch` with a fourth argument,
+ * the caller's identity.
+ *
+ * ```ts
+ * export default withLatchkey<Env>(
+ *   { fetch: (request, env, ctx, auth) => Response.json({ user: auth.user?.username }) },
+ *   (env) => ({ authenticators: [tokenAuth({ tokens: createTokenService({ store, secret: env.TOKEN_SECRET }), users })] }),
+ * );
+ * ```
+ */
+import { type AuthContext, type AuthUser, createLatchkey, type Latchkey, type LatchkeyOptions } from '@latchkey/core';
+
+/** Picks the pipeline for one request, e.g. by path: DRF's per-view settings on Workers. */
+export type LatchkeyRouter<U extends AuthUser = AuthUser> = (request: Request) => Latchkey<U>;
+
+/** What the setup function returns: options, a pipeline, or a router over pipelines. */
+export type LatchkeySetup<U extends AuthUser = AuthUser> = LatchkeyOptions<U> | Latchkey<U> | LatchkeyRouter<U>;
+
+/** The `fetch` that `withLatchkey` wraps: Workers' own, plus who is calling. */
+export type LatchkeyFetchHandler<Env = unknown, U extends AuthUser = AuthUser> = (
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  auth: AuthContext<U>,
+) => Response | Promise<Response>;
+
+/** An `ExportedHandler` whose `fetch` receives the identity; its other handlers are untouched. */
+export type LatchkeyExportedHandler<Env = unknown, U extends AuthUser = AuthUser> = Omit<ExportedHandler<Env>, 'fetch'> & {
+  fetch: LatchkeyFetchHandler<Env, U>;
+};
+
+const isPipeline = <U extends AuthUser>(value: LatchkeyOptions<U> | Latchkey<U>): value is Latchkey<U> =>
+  typeof (value as Partial<Latchkey<U>>).run === 'function';
+
+const toRouter = <U extends AuthUser>(setup: LatchkeySetup<U>): LatchkeyRouter<U> => {
+  if (typeof setup === 'function') return setup;
+  const pipeline = isPipeline(setup) ? setup : createLatchkey(setup);
+  return () => pipeline;
+};
+
+/**
+ * Wraps `handler` so every `fetch` runs through the pipeline first. `setup` builds the
+ * pipeline from `env` (bindings and secrets only exist there); it may be async (to migrate
+ * a database, say). It runs once per `env` object, so once per isolate, not per request;
+ * if it throws or rejects, the request fails (500) and the next request tries again.
+ * The client address for throttles comes from `CF-Connecting-IP`.
+ */
+export function withLatchkey<Env, U extends AuthUser = AuthUser>(
+  handler: LatchkeyExportedHandler<Env, U>,
+  setup: (env: Env) => LatchkeySetup<U> | Promise<LatchkeySetup<U>>,
+): ExportedHandler<Env> {
+  // Keyed by the env object: workerd hands the same one to every request of an isolate,
+  // and a WeakMap lets a discarded env (tests, other entrypoints) take its pipeline along.
+  const routers = new WeakMap<object, Promise<LatchkeyRouter<U>>>();
+  const routerFor = (env: Env): Promise<LatchkeyRouter<U>> => {
+    const key = env as object;
+    let router = routers.get(key);
+    if (!router) {
+      router = Promise.resolve().then(() => setup(env)).then(toRouter);
+      // A failed setup (a missing secret, a database down during migration) is not cached.
+      router.catch(() => routers.delete(key));
+      routers.set(key, router);
+    }
+    return router;
+  };
+
+  return {
+    ...handler,
+    async fetch(request, env, ctx) {
+      const pipeline = (await routerFor(env))(request);
+      const host = { clientAddress: request.headers.get('CF-Connecting-IP') };
+      const outcome = await pipeline.run(request, host);
+      return outcome.ok ? handler.fetch(request, env, ctx, { ...outcome.identity, host }) : outcome.response;
+    },
+  };
+}

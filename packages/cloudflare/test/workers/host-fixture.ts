@@ -1,0 +1,20 @@
+/**
+ * The cross-host fixture as a Worker: each fixture route is a pipeline, picked by path
+ * through `withLatchkey`'s router; the handler echoes the identity it receives.
+ */
+import type { MemoryUser } from '@latchkey/core';
+import { createHostFixture, type HostFixture } from '@latchkey/core/testing';
+import { withLatchkey } from '../../src/index.ts';
+
+let respond: HostFixture['respond'];
+
+export default withLatchkey<unknown, MemoryUser>(
+  { fetch: (_request, _env, _ctx, auth) => respond(auth) },
+  async () => {
+    const fixture = await createHostFixture();
+    respond = fixture.respond;
+    const routes = new Map(fixture.routes.map((route) => [route.path, route.latchkey]));
+    const fallback = routes.get('/private')!;
+    return (request) => routes.get(new URL(request.url).pathname) ?? fallback;
+  },
+);
