@@ -1,0 +1,203 @@
+import { describe, expect, it, vi } from 'vitest';
+import { type Authenticator, fail, skip, success } from './authenticator.ts';
+import { basicAuth } from './basic-auth.ts';
+import { createLatchkey, protect } from './latchkey.ts';
+import { MemoryThrottleStore } from './memory-throttle-store.ts';
+import { allowAny, isAdminUser } from './permissions.ts';
+import { basic, PASSWORD, request, world } from './test-support.ts';
+import { anonRateThrottle, userRateThrottle } from './throttle.ts';
+import { tokenAuth } from './token-auth.ts';
+import type { TokenStore } from './token-store.ts';
+import type { UserStore } from './user-store.ts';
+
+const echo = (_request: Request, context: { user: { username: string } | null; scheme: string | null }) =>
+  Response.json({ user: context.user?.username ?? null, scheme: context.scheme });
+
+async function body(response: Response) {
+  return { status: response.status, body: await response.json(), challenge: response.headers.get('WWW-Authenticate') };
+}
+
+describe('the pipeline: authenticators tried in order', () => {
+  it('uses the first authenticator that succeeds and records its name', async () => {
+    const w = await world();
+    const handler = protect(echo, {
+      authenticators: [tokenAuth(w), basicAuth(w)],
+    });
+    const response = await handler(request({ Authorization: basic('alice', PASSWORD) }));
+    expect(await body(response)).toEqual({ status: 200, body: { user: 'alice', scheme: 'basic' }, challenge: null });
+  });
+
+  it('stops at the first failure: later authenticators are not tried, even on a public route', async () => {
+    const later = vi.fn(() => success({ id: '9', username: 'x', isActive: true, isStaff: false }));
+    const failing: Authenticator = { name: 'always-fails', authenticate: () => fail('Nope.'), challenge: () => 'Custom' };
+    const handler = protect(echo, {
+      authenticators: [failing, { name: 'later', authenticate: later }],
+      permissions: [allowAny],
+    });
+    expect(await body(await handler(request()))).toEqual({ status: 401, body: { detail: 'Nope.' }, challenge: 'Custom' });
+    expect(later).not.toHaveBeenCalled();
+  });
+
+  it('gives the anonymous identity when every authenticator skips', async () => {
+    const handler = protect(echo, { authenticators: [{ name: 'nothing', authenticate: skip }], permissions: [allowAny] });
+    expect(await body(await handler(request()))).toEqual({ status: 200, body: { user: null, scheme: null }, challenge: null });
+  });
+
+  it("answers a failure with the FIRST authenticator's challenge, as DRF does", async () => {
+    const w = await world();
+    const handler = protect(echo, { authenticators: [tokenAuth(w), basicAuth(w)] });
+    const response = await handler(request({ Authorization: basic('alice', 'wrong') }));
+    expect(await body(response)).toEqual({ status: 401, body: { detail: 'Invalid username/password.' }, challenge: 'Token' });
+  });
+
+  it('turns 401 into 403 when the first authenticator has no challenge', async () => {
+    const handler = protect(echo, { authenticators: [{ name: 'silent', authenticate: () => fail('Bad.') }] });
+    expect(await body(await handler(request()))).toEqual({ status: 403, body: { detail: 'Bad.' }, challenge: null });
+  });
+});
+
+describe('the pipeline: permissions', () => {
+  it('requires an authenticated user by default, answering 401 with the challenge', async () => {
+    const w = await world();
+    const handler = protect(echo, { authenticators: [basicAuth(w)] });
+    expect(await body(await handler(request()))).toEqual({
+      status: 401,
+      body: { detail: 'Authentication credentials were not provided.' },
+      challenge: 'Basic realm="api"',
+    });
+  });
+
+  it('answers 403 "not permitted" to an authenticated user who is denied', async () => {
+    const w = await world();
+    const handler = protect(echo, { authenticators: [tokenAuth(w)], permissions: [isAdminUser] });
+    const response = await handler(request({ Authorization: `Token ${await w.tokenFor(w.alice.id)}` }));
+    expect(await body(response)).toEqual({
+      status: 403,
+      body: { detail: 'You do not have permission to perform this action.' },
+      challenge: null,
+    });
+  });
+
+  it('answers 403 to anyone denied when no authenticators are configured', async () => {
+    const handler = protect(echo, { permissions: [() => false] });
+    expect((await handler(request())).status).toBe(403);
+  });
+
+  it("uses a permission's own detail when it gives one", async () => {
+    const w = await world();
+    const { PermissionDenied } = await import('./errors.ts');
+    const handler = protect(echo, {
+      authenticators: [tokenAuth(w)],
+      permissions: [() => new PermissionDenied('Only on Tuesdays.')],
+    });
+    const response = await handler(request({ Authorization: `Token ${await w.tokenFor(w.alice.id)}` }));
+    expect((await body(response)).body).toEqual({ detail: 'Only on Tuesdays.' });
+  });
+});
+
+describe('the pipeline: throttles', () => {
+  it('answers 429 with Retry-After and DRF\'s message once the rate is spent', async () => {
+    const handler = protect(echo, {
+      permissions: [allowAny],
+      throttles: [anonRateThrottle({ rate: '2/minute', store: new MemoryThrottleStore(), now: () => 0 })],
+    });
+    const host = { clientAddress: '203.0.113.9' };
+    expect((await handler(request(), host)).status).toBe(200);
+    expect((await handler(request(), host)).status).toBe(200);
+    const throttled = await handler(request(), host);
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('Retry-After')).toBe('100');
+    expect(await throttled.json()).toEqual({ detail: 'Request was throttled. Expected available in 100 seconds.' });
+    expect((await handler(request(), { clientAddress: '203.0.113.10' })).status).toBe(200);
+  });
+
+  it('runs throttles only for requests that passed authentication and permissions', async () => {
+    const store = new MemoryThrottleStore();
+    const increment = vi.spyOn(store, 'increment');
+    const handler = protect(echo, { throttles: [userRateThrottle({ rate: '1/s', store })] });
+    expect((await handler(request())).status).toBe(403);
+    expect(increment).not.toHaveBeenCalled();
+  });
+});
+
+describe('the pipeline: failing stores fail closed', () => {
+  const broken = new Proxy({} as TokenStore & UserStore, {
+    get: () => () => Promise.reject(new Error('database is down')),
+  });
+
+  it('answers 503 and never runs the handler when a store throws', async () => {
+    const w = await world();
+    const handler = vi.fn(echo);
+    const onError = vi.fn();
+    const token = await w.tokenFor(w.alice.id);
+    const latchkey = createLatchkey({ authenticators: [tokenAuth({ tokens: w.tokens, users: broken })], onError });
+    const response = await latchkey.protect(handler)(request({ Authorization: `Token ${token}` }));
+    expect(await body(response)).toEqual({
+      status: 503,
+      body: { detail: 'Service temporarily unavailable, try again later.' },
+      challenge: null,
+    });
+    expect(handler).not.toHaveBeenCalled();
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'database is down' }));
+    expect(String(onError.mock.calls[0]?.[0])).not.toContain(token);
+  });
+
+  it('answers 503 when a permission or throttle throws, and when the logger itself throws', async () => {
+    const throwing = () => {
+      throw new Error('hook');
+    };
+    for (const options of [{ permissions: [throwing] }, { permissions: [allowAny], throttles: [async () => throwing()] }]) {
+      const response = await protect(echo, { ...options, onError: throwing })(request());
+      expect(response.status).toBe(503);
+    }
+  });
+});
+
+describe('the pipeline: configuration', () => {
+  it('keeps global defaults and overrides them per route with `with`', async () => {
+    const w = await world();
+    const api = createLatchkey({ authenticators: [tokenAuth(w)] });
+    const publicRoute = api.with({ permissions: [allowAny] });
+    expect((await api.protect(echo)(request())).status).toBe(401);
+    expect((await publicRoute.protect(echo)(request())).status).toBe(200);
+    expect(publicRoute.options.authenticators).toBe(api.options.authenticators);
+  });
+
+  it('refuses contradictory options at construction', () => {
+    const a: Authenticator = { name: 'same', authenticate: skip };
+    expect(() => createLatchkey({ authenticators: [a, a] })).toThrow(TypeError);
+    expect(() => createLatchkey({ permissions: isAdminUser as never })).toThrow(TypeError);
+  });
+
+  it('passes the host context through to the handler', async () => {
+    const handler = protect((_request, context) => Response.json(context.host), { permissions: [allowAny] });
+    expect(await (await handler(request(), { clientAddress: '192.0.2.1' })).json()).toEqual({ clientAddress: '192.0.2.1' });
+  });
+});
+
+describe("DRF's custom authentication example, in about ten lines", () => {
+  it('authenticates by an X-Username header and fails with "No such user"', async () => {
+    const { users } = await world();
+    // The example from DRF's guide, as a Latchkey user would write it:
+    const byUsernameHeader: Authenticator = {
+      name: 'x-username',
+      async authenticate(request) {
+        const username = request.headers.get('X-Username');
+        if (!username) return skip();
+        const user = await users.findByUsername(username);
+        return user ? success(user) : fail('No such user');
+      },
+    };
+    const handler = protect(echo, { authenticators: [byUsernameHeader] });
+    expect(await body(await handler(request({ 'X-Username': 'alice' })))).toMatchObject({
+      status: 200,
+      body: { user: 'alice', scheme: 'x-username' },
+    });
+    expect(await body(await handler(request({ 'X-Username': 'mallory' })))).toEqual({
+      status: 403,
+      body: { detail: 'No such user' },
+      challenge: null,
+    });
+    expect((await handler(request())).status).toBe(403);
+  });
+});

@@ -1,0 +1,12 @@
+import { describe, it } from 'vitest';
+import { MemoryTokenStore } from './memory-token-store.ts';
+import { MemoryUserStore } from './memory-user-store.ts';
+import { tokenStoreConformance, userStoreConformance } from './testing/index.ts';
+
+describe('MemoryTokenStore passes the TokenStore conformance suite', () => {
+  for (const c of tokenStoreConformance(() => new MemoryTokenStore())) it(c.name, c.run);
+});
+
+describe('MemoryUserStore passes the UserStore conformance suite', () => {
+  for (const c of userStoreConformance(() => new MemoryUserStore())) it(c.name, c.run);
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { createPasswordHasher } from './password.ts';
+
+// Made by Python's hashlib.pbkdf2_hmac, exactly as Django's PBKDF2PasswordHasher does.
+const DJANGO_HASH = 'pbkdf2_sha256$1000$DjangoSalt1234567890ab$nNDnBNbbTHdCJ1RFm4n7k/zZbDNP0N8p/NBbLogPduA=';
+const DJANGO_UNICODE_HASH = 'pbkdf2_sha256$1000$DjangoSalt1234567890ab$iO9/hFvLCZC+WssknxPiqEM1W52+ceVHP6GedK6qjWQ=';
+
+describe('password hashing', () => {
+  const hasher = createPasswordHasher({ iterations: 1_000 });
+
+  it("writes Django's self-describing format with a fresh salt each time", async () => {
+    const a = await hasher.hash('secret');
+    const b = await hasher.hash('secret');
+    expect(a).toMatch(/^pbkdf2_sha256\$1000\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9+/]{43}=$/);
+    expect(a).not.toBe(b);
+  });
+
+  it('verifies the right password and refuses a wrong one', async () => {
+    const hash = await hasher.hash('correct horse');
+    expect(await hasher.verify('correct horse', hash)).toBe(true);
+    expect(await hasher.verify('correct hors', hash)).toBe(false);
+    expect(await hasher.verify('', hash)).toBe(false);
+  });
+
+  it('verifies hashes made by Django, replaying their stored parameters', async () => {
+    const other = createPasswordHasher({ iterations: 100_000 });
+    expect(await other.verify('correct horse', DJANGO_HASH)).toBe(true);
+    expect(await other.verify('pässwörd', DJANGO_UNICODE_HASH)).toBe(true);
+    expect(await other.verify('wrong', DJANGO_HASH)).toBe(false);
+  });
+
+  it('asks for a rehash when the stored parameters are not today’s', async () => {
+    expect(hasher.needsRehash(await hasher.hash('x'))).toBe(false);
+    expect(createPasswordHasher().needsRehash(DJANGO_HASH)).toBe(true);
+    expect(hasher.needsRehash('md5$abc$def')).toBe(true);
+  });
+
+  it('defaults to 100,000 iterations, the most Cloudflare Workers allows', async () => {
+    expect(await createPasswordHasher().hash('x')).toMatch(/^pbkdf2_sha256\$100000\$/);
+  });
+
+  it('refuses a stored hash asking for absurd work without doing it', async () => {
+    // A billion iterations would take minutes: finishing at all shows no work was done.
+    const absurd = DJANGO_HASH.replace('$1000$', '$1000000000$');
+    expect(await createPasswordHasher().verify('correct horse', absurd)).toBe(false);
+  });
+
+  it.each([
+    ['another algorithm', 'argon2$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA'],
+    ['missing parts', 'pbkdf2_sha256$1000$salt'],
+    ['zero iterations', DJANGO_HASH.replace('$1000$', '$0$')],
+    ['non-numeric iterations', DJANGO_HASH.replace('$1000$', '$1e3$')],
+    ['a truncated hash', DJANGO_HASH.slice(0, -4)],
+    ['an empty string', ''],
+  ])('treats %s as a non-match, never an error', async (_name, stored) => {
+    expect(await hasher.verify('correct horse', stored)).toBe(false);
+  });
+
+  it('still spends a hash on a user without one, so unknown users are not faster', async () => {
+    let derived = 0;
+    const counting = createPasswordHasher({
+      iterations: 1_000,
+      randomBytes: (n) => {
+        derived++;
+        return crypto.getRandomValues(new Uint8Array(n));
+      },
+    });
+    expect(await counting.verify('anything', null)).toBe(false);
+    // The dummy salt is drawn once, and the derivation runs (the promise resolves after work).
+    expect(derived).toBe(1);
+  });
+
+  it('refuses contradictory options at construction', () => {
+    expect(() => createPasswordHasher({ iterations: 0 })).toThrow(RangeError);
+    expect(() => createPasswordHasher({ iterations: 10, maxIterations: 5 })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { world, request } from './test-support.ts';
+import { tokenAuth, tokenChallenge } from './token-auth.ts';
+
+describe('TokenAuthentication', () => {
+  async function setup(keyword?: string) {
+    const w = await world();
+    return { ...w, auth: tokenAuth({ tokens: w.tokens, users: w.users, keyword }) };
+  }
+
+  it('skips when there is no Authorization header, or another keyword', async () => {
+    const { auth } = await setup();
+    expect(await auth.authenticate(request(), {})).toEqual({ outcome: 'skip' });
+    expect(await auth.authenticate(request({ Authorization: 'Bearer abc' }), {})).toEqual({ outcome: 'skip' });
+    expect(await auth.authenticate(request({ Authorization: 'Tokens abc' }), {})).toEqual({ outcome: 'skip' });
+  });
+
+  it('succeeds with the user and the token record as auth', async () => {
+    const { auth, tokenFor, alice } = await setup();
+    const result = await auth.authenticate(request({ Authorization: `Token ${await tokenFor(alice.id, ['read'])}` }), {});
+    expect(result.outcome).toBe('success');
+    if (result.outcome !== 'success') return;
+    expect(result.user.username).toBe('alice');
+    expect(result.auth?.scopes).toEqual(['read']);
+  });
+
+  it('matches the keyword case-insensitively and takes any run of whitespace', async () => {
+    const { auth, tokenFor, alice } = await setup();
+    const token = await tokenFor(alice.id);
+    for (const header of [`token ${token}`, `TOKEN\t${token}`, `Token    ${token}`]) {
+      expect((await auth.authenticate(request({ Authorization: header }), {})).outcome, header).toBe('success');
+    }
+  });
+
+  it.each([
+    ['Token', 'Invalid token header. No credentials provided.'],
+    ['Token   ', 'Invalid token header. No credentials provided.'],
+    ['Token abc def', 'Invalid token header. Token string should not contain spaces.'],
+    ['Token abc\u00e9', 'Invalid token header. Token string should not contain invalid characters.'],
+    ['Token abc', 'Invalid token.'],
+  ])('fails "%s" with "%s"', async (header, detail) => {
+    const { auth } = await setup();
+    const result = await auth.authenticate(request({ Authorization: header }), {});
+    expect(result.outcome === 'fail' && result.error.detail).toBe(detail);
+  });
+
+  it('fails an inactive or deleted user with "User inactive or deleted."', async () => {
+    const { auth, tokenFor, carol, alice, users } = await setup();
+    const inactive = await auth.authenticate(request({ Authorization: `Token ${await tokenFor(carol.id)}` }), {});
+    expect(inactive.outcome === 'fail' && inactive.error.detail).toBe('User inactive or deleted.');
+    const token = await tokenFor(alice.id);
+    await users.deleteUser(alice.id);
+    const deleted = await auth.authenticate(request({ Authorization: `Token ${token}` }), {});
+    expect(deleted.outcome === 'fail' && deleted.error.detail).toBe('User inactive or deleted.');
+  });
+
+  it('answers with the keyword as challenge, and RFC 6750 attributes for Bearer', async () => {
+    expect((await setup()).auth.challenge?.()).toBe('Token');
+    expect((await setup('Bearer')).auth.challenge?.()).toBe('Bearer realm="api"');
+    expect(tokenChallenge('Bearer', 'api', { error: 'insufficient_scope', scope: 'a b' })).toBe(
+      'Bearer realm="api", error="insufficient_scope", scope="a b"',
+    );
+  });
+
+  it('refuses a multi-word keyword or a quoted realm at construction', async () => {
+    const { tokens, users } = await world();
+    expect(() => tokenAuth({ tokens, users, keyword: 'Two words' })).toThrow(RangeError);
+    expect(() => tokenAuth({ tokens, users, realm: 'a"b' })).toThrow(RangeError);
+  });
+});

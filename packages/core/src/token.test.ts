@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { seededRandomBytes } from './testing/host-fixture.ts';
+import { assertTokenPrefix, digestToken, generateToken, isWellFormedToken, TOKEN_SECRET_BYTES } from './token.ts';
+
+describe('token format', () => {
+  const random = seededRandomBytes('format');
+
+  it('carries 32 random bytes behind a readable prefix and before a checksum', () => {
+    let requested = 0;
+    const token = generateToken('lk_', (n) => {
+      requested = n;
+      return random(n);
+    });
+    expect(requested).toBe(TOKEN_SECRET_BYTES);
+    expect(TOKEN_SECRET_BYTES).toBeGreaterThanOrEqual(32);
+    expect(token).toMatch(/^lk_[A-Za-z0-9_-]{49}$/);
+  });
+
+  it('accepts what it generated, with an empty prefix too', () => {
+    expect(isWellFormedToken(generateToken('lk_', random), 'lk_')).toBe(true);
+    expect(isWellFormedToken(generateToken('', random), '')).toBe(true);
+  });
+
+  it('rejects any single changed character through the checksum', () => {
+    const token = generateToken('lk_', random);
+    for (let i = 3; i < token.length; i++) {
+      const changed = token.slice(0, i) + (token[i] === 'A' ? 'B' : 'A') + token.slice(i + 1);
+      expect(isWellFormedToken(changed, 'lk_'), `position ${i}`).toBe(false);
+    }
+  });
+
+  it('rejects another prefix, a wrong length and characters outside base64url', () => {
+    const token = generateToken('lk_', random);
+    expect(isWellFormedToken(token, 'xx_')).toBe(false);
+    expect(isWellFormedToken(token.slice(0, -1), 'lk_')).toBe(false);
+    expect(isWellFormedToken(`${token}A`, 'lk_')).toBe(false);
+    expect(isWellFormedToken(`${token.slice(0, -2)}+/`, 'lk_')).toBe(false);
+    expect(isWellFormedToken('', 'lk_')).toBe(false);
+  });
+
+  it('refuses prefixes that would make tokens ambiguous or unsafe in a header', () => {
+    expect(() => assertTokenPrefix('has space')).toThrow(RangeError);
+    expect(() => assertTokenPrefix('a'.repeat(17))).toThrow(RangeError);
+    expect(() => assertTokenPrefix('ok_123')).not.toThrow();
+  });
+});
+
+describe('token digest', () => {
+  it('is lowercase hex SHA-256 of the whole token without a secret', () => {
+    // SHA-256("abc"), from FIPS 180-2.
+    expect(digestToken('abc', null)).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
+  it('is HMAC-SHA256 under the secret when one is configured', () => {
+    // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
+    expect(digestToken('what do ya want for nothing?', new TextEncoder().encode('Jefe'))).toBe(
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    );
+  });
+});
