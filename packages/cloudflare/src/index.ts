@@ -21,7 +21,7 @@ export type LatchkeySetup<U extends AuthUser = AuthUser> = LatchkeyOptions<U> | 
 
 /** The `fetch` that `withLatchkey` wraps: Workers' own, plus who is calling. */
 export type LatchkeyFetchHandler<Env = unknown, U extends AuthUser = AuthUser> = (
-  request: Request,
+  request: Request<unknown, IncomingRequestCfProperties>,
   env: Env,
   ctx: ExecutionContext,
   auth: AuthContext<U>,
