@@ -1,1 +1,108 @@
-export {};
+/**
+ * `@latchkey/bun`: Latchkey for `Bun.serve`'s `fetch` and `routes`. The pipeline lives in
+ * `@latchkey/core`; this file only translates Bun's handler arguments into it.
+ */
+import type { BunRequest, Serve, Server } from 'bun';
+import { type AuthContext, type AuthUser, createLatchkey, type HostContext, type Latchkey, type LatchkeyOptions } from '@latchkey/core';
+
+const METHODS: ReadonlySet<string> = new Set<Serve.HTTPMethod>(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']);
+
+/** What a wrapped handler receives besides the request: the identity, the host context, Bun's server. */
+export interface BunAuthContext<U extends AuthUser = AuthUser, W = undefined> extends AuthContext<U> {
+  /** Bun's second handler argument, as `Bun.serve` passed it. */
+  readonly server: Server<W>;
+}
+
+/** A handler behind Latchkey: `(request, { user, auth, scheme, host, server })`. */
+export type BunProtectedHandler<U extends AuthUser = AuthUser, Req extends Request = Request, W = undefined> = (
+  request: Req,
+  context: BunAuthContext<U, W>,
+) => Response | Promise<Response>;
+
+/** A handler `Bun.serve` accepts, as `fetch` or as a route. */
+export type BunHandler<Req extends Request = Request, W = undefined> = (request: Req, server: Server<W>) => Promise<Response>;
+
+/** A method-keyed route (`{ GET, POST }`), optionally with options of its own. */
+export type ProtectedMethods<U extends AuthUser, P extends string, W = undefined> = {
+  readonly [M in Serve.HTTPMethod]?: BunProtectedHandler<U, BunRequest<P>, W>;
+} & {
+  /** Overrides of the shared pipeline's options for this route, as `latchkey.with(...)` takes. Default: none. */
+  readonly latchkey?: LatchkeyOptions<U>;
+};
+
+/** One entry of the routes object `protectRoutes` takes. */
+export type ProtectedRoute<U extends AuthUser, P extends string, W = undefined> =
+  | BunProtectedHandler<U, BunRequest<P>, W>
+  | ProtectedMethods<U, P, W>;
+
+/** The routes object `protectRoutes` returns, for `Bun.serve({ routes })`. */
+export type BunRoutes<R extends string, W = undefined> = {
+  [P in R]: BunHandler<BunRequest<P>, W> | { [M in Serve.HTTPMethod]?: BunHandler<BunRequest<P>, W> };
+};
+
+/**
+ * Wraps one Bun handler: `fetch`, or a single route. Refused requests are answered by core
+ * (401/403/429/503 with a JSON `detail`) and never reach `handler`.
+ *
+ * @param handler - called as `(request, { user, auth, scheme, host, server })` for admitted
+ *   requests; `request` is Bun's own, so a route's `request.params` is there.
+ * @param pipeline - a pipeline from `createLatchkey`, or the options to build one. Required:
+ *   with no authenticators, core's default permission (`isAuthenticated`) refuses everyone.
+ * @returns `(request, server) => Promise<Response>`. The client address given to throttles
+ *   is `server.requestIP(request)?.address` (null on a Unix socket).
+ */
+export function withLatchkey<U extends AuthUser = AuthUser, Req extends Request = Request, W = undefined>(
+  handler: BunProtectedHandler<U, Req, W>,
+  pipeline: Latchkey<U> | LatchkeyOptions<U>,
+): BunHandler<Req, W> {
+  const latchkey = toLatchkey(pipeline);
+  return async (request, server) => {
+    const host: HostContext = { clientAddress: server.requestIP(request)?.address ?? null };
+    const outcome = await latchkey.run(request, host);
+    return outcome.ok ? handler(request, { ...outcome.identity, host, server }) : outcome.response;
+  };
+}
+
+/**
+ * Protects every handler of a `Bun.serve` routes object with one pipeline. A route is a
+ * handler (every method) or `{ GET, POST, … }`; a method-keyed route may carry
+ * `latchkey: { permissions: [allowAny] }` to override the pipeline's options for that
+ * route. Static responses, files and directories cannot be protected: a `TypeError` at
+ * once. Keep public ones in a separate object spread beside the protected one.
+ *
+ * @param routes - paths to routes, as `Bun.serve` takes them (`/users/:id` fills `request.params`).
+ * @param pipeline - a pipeline from `createLatchkey`, or the options to build one. Required.
+ */
+export function protectRoutes<U extends AuthUser = AuthUser, R extends string = string, W = undefined>(
+  routes: { [P in R]: ProtectedRoute<U, P, W> },
+  pipeline: Latchkey<U> | LatchkeyOptions<U>,
+): BunRoutes<R, W> {
+  const latchkey = toLatchkey(pipeline);
+  const protectedRoutes: Record<string, unknown> = {};
+  for (const [path, route] of Object.entries(routes as Record<string, ProtectedRoute<U, string, W>>)) {
+    if (typeof route === 'function') {
+      protectedRoutes[path] = withLatchkey(route, latchkey);
+      continue;
+    }
+    // Anything but a plain object (a Response, a file) would be served without authentication.
+    if (route === null || Object.getPrototypeOf(route) !== Object.prototype) {
+      throw new TypeError(`protectRoutes: route "${path}" must be a handler or an object of method handlers`);
+    }
+    const { latchkey: overrides, ...methods } = route;
+    const routeLatchkey = overrides ? latchkey.with(overrides) : latchkey;
+    protectedRoutes[path] = Object.fromEntries(
+      Object.entries(methods).map(([method, handler]) => {
+        if (!METHODS.has(method) || typeof handler !== 'function') {
+          throw new TypeError(`protectRoutes: "${method}" of route "${path}" must be an HTTP method's handler`);
+        }
+        return [method, withLatchkey(handler, routeLatchkey)];
+      }),
+    );
+  }
+  return protectedRoutes as BunRoutes<R, W>;
+}
+
+// A built pipeline has `run`; options never do.
+function toLatchkey<U extends AuthUser>(pipeline: Latchkey<U> | LatchkeyOptions<U>): Latchkey<U> {
+  return 'run' in pipeline && typeof pipeline.run === 'function' ? pipeline : createLatchkey(pipeline as LatchkeyOptions<U>);
+}
