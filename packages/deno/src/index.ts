@@ -59,7 +59,7 @@ export function withLatchkey<U extends AuthUser = AuthUser, Info extends ServeHa
   handler: DenoProtectedHandler<U, Info>,
   pipeline: Latchkey<U> | LatchkeyOptions<U>,
 ): DenoServeHandler<Info> {
-  const latchkey = isLatchkey(pipeline) ? pipeline : createLatchkey(pipeline);
+  const latchkey = toLatchkey(pipeline);
   return async (request, info) => {
     const host: HostContext = { clientAddress: info.remoteAddr.hostname ?? null };
     const outcome = await latchkey.run(request, host);
@@ -68,6 +68,6 @@ export function withLatchkey<U extends AuthUser = AuthUser, Info extends ServeHa
 }
 
 // A built pipeline has `run`; options never do.
-function isLatchkey<U extends AuthUser>(value: Latchkey<U> | LatchkeyOptions<U>): value is Latchkey<U> {
-  return typeof (value as Partial<Latchkey<U>>).run === 'function';
+function toLatchkey<U extends AuthUser>(pipeline: Latchkey<U> | LatchkeyOptions<U>): Latchkey<U> {
+  return 'run' in pipeline && typeof pipeline.run === 'function' ? pipeline : createLatchkey(pipeline as LatchkeyOptions<U>);
 }
