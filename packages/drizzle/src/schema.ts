@@ -1,0 +1,45 @@
+/**
+ * The Drizzle schema (SQLite dialect: libSQL, D1, bun:sqlite) for Latchkey's two tables.
+ *
+ * - `latchkey_tokens` holds one row per issued token. The plaintext token is never stored:
+ *   `digest` is core's SHA-256 (or HMAC-SHA256) of it, unique and therefore indexed, and
+ *   every request looks a token up by it.
+ * - `latchkey_users` is a ready users table for apps that have none. An app with its own
+ *   users table does not need it: implement core's `UserStore` over that table instead
+ *   (see the README), and tokens refer to its ids through `user_id`, which is text so any
+ *   key fits.
+ *
+ * All times are integer milliseconds since the epoch, as core counts them.
+ */
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/** Issued tokens. `scopes` is space-separated (core refuses scopes containing spaces). */
+export const latchkeyTokens = sqliteTable(
+  'latchkey_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    digest: text('digest').notNull().unique(),
+    name: text('name'),
+    scopes: text('scopes').notNull().default(''),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at'),
+    lastUsedAt: integer('last_used_at'),
+  },
+  (table) => [
+    // Listing, revoking and counting a user's tokens (the per-user limit).
+    index('latchkey_tokens_user_id_idx').on(table.userId),
+    // Purging expired tokens.
+    index('latchkey_tokens_expires_at_idx').on(table.expiresAt),
+  ],
+);
+
+/** The ready users table. Ids are integers here and strings to core ("1", "2", …). */
+export const latchkeyUsers = sqliteTable('latchkey_users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  username: text('username').notNull().unique(),
+  passwordHash: text('password_hash'),
+  isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
+  isStaff: integer('is_staff', { mode: 'boolean' }).notNull().default(false),
+  createdAt: integer('created_at').notNull(),
+});
