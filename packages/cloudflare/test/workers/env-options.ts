@@ -9,6 +9,7 @@
  *
  * With the `FAIL_FIRST_SETUP` binding, the first setup throws.
  */
+import { withLatchkey } from '@latchkey/cloudflare';
 import {
   allowAny,
   createLatchkey,
@@ -21,7 +22,6 @@ import {
   type TokenStore,
   tokenAuth,
 } from '@latchkey/core';
-import { withLatchkey } from '../../src/index.ts';
 
 interface Env {
   readonly TOKEN_SECRET: string;

@@ -2,9 +2,9 @@
  * The cross-host fixture as a Worker: each fixture route is a pipeline, picked by path
  * through `withLatchkey`'s router; the handler echoes the identity it receives.
  */
+import { withLatchkey } from '@latchkey/cloudflare';
 import type { MemoryUser } from '@latchkey/core';
 import { createHostFixture, type HostFixture } from '@latchkey/core/testing';
-import { withLatchkey } from '../../src/index.ts';
 
 let respond: HostFixture['respond'];
 
