@@ -79,3 +79,26 @@ export {
 } from './token-service.ts';
 export type { TokenLimit, TokenRecord, TokenStore, TokenTouch } from './token-store.ts';
 export type { AuthUser, NewUser, UserStore } from './user-store.ts';
+export { CSRF_HEADER, type CsrfOptions, type CsrfProtection, csrfProtection } from './csrf.ts';
+export type {
+  AuthHooks,
+  HookContext,
+  LoginFailedEvent,
+  TokenCreatedEvent,
+  TokenRevokedEvent,
+  UserCreatedEvent,
+} from './endpoints/hooks.ts';
+export {
+  MethodNotAllowed,
+  NotFound,
+  ParseError,
+  PayloadTooLarge,
+  UnsupportedMediaType,
+  ValidationFailed,
+} from './endpoints/http-errors.ts';
+export type { LoginThrottleOptions } from './endpoints/login-throttle.ts';
+export { type PasswordRules, passwordRules, type PasswordRulesOptions } from './endpoints/password-rules.ts';
+export type { RegisterOptions } from './endpoints/register.ts';
+export { type AuthEndpoints, type AuthEndpointsOptions, createAuthEndpoints } from './endpoints/router.ts';
+export { CSRF_COOKIE, type SessionEndpointOptions } from './endpoints/session.ts';
+export { readCookie, SESSION_COOKIE, sessionAuth, type SessionAuthOptions } from './session-auth.ts';

@@ -1,0 +1,49 @@
+/**
+ * Checking a username and password, shared by `POST /token` and the session login: DRF's
+ * AuthTokenSerializer (its field errors and its one refusal) behind the login throttle.
+ */
+import { LatchkeyError } from '../errors.ts';
+import type { AuthUser } from '../user-store.ts';
+import type { EndpointCall, EndpointDeps } from './endpoint.ts';
+import { validateCharFields } from './fields.ts';
+import type { LoginFailedEvent } from './hooks.ts';
+import { ValidationFailed } from './http-errors.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+import { readRequestData } from './request-body.ts';
+
+/** Checks the credentials in the request's body: the user, or why not. */
+export type Login<U extends AuthUser> = (call: EndpointCall, via: LoginFailedEvent['via']) => Promise<U | LatchkeyError>;
+
+const CREDENTIALS = [{ name: 'username' }, { name: 'password', trim: false }] as const;
+
+/**
+ * Builds the credential check. An unknown user still costs one password hash, and an
+ * inactive one is refused only after the hash, so neither the answer nor its timing tells
+ * which usernames exist or are disabled. A hash made with older parameters is upgraded.
+ */
+export function createLogin<U extends AuthUser>(deps: EndpointDeps<U>, throttle: LoginThrottle): Login<U> {
+  const { users, passwords, hooks, maxBodyBytes } = deps;
+  return async (call, via) => {
+    const { request, host } = call;
+    const crowded = await throttle.loginByAddress(request, host);
+    if (crowded) return crowded;
+    const data = await readRequestData(request, maxBodyBytes);
+    if (data instanceof LatchkeyError) return data;
+    const fields = validateCharFields(data, CREDENTIALS);
+    if (fields instanceof ValidationFailed) return fields;
+    const { username = '', password = '' } = fields;
+    const guessed = await throttle.loginByUsername(request, username);
+    if (guessed) return guessed;
+
+    const user = await users.findByUsername(username);
+    const hash = user ? await users.getPasswordHash(user.id) : null;
+    const valid = await passwords.verify(password, hash);
+    if (!user || !valid || !user.isActive) {
+      const reason = !user ? 'unknown-user' : !valid ? 'wrong-password' : 'inactive';
+      await hooks.onLoginFailed?.({ username, reason, via }, call);
+      return new ValidationFailed({ non_field_errors: ['Unable to log in with provided credentials.'] });
+    }
+    if (hash && passwords.needsRehash(hash)) await users.setPasswordHash(user.id, await passwords.hash(password));
+    return user;
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * `POST {prefix}/token`: DRF's obtain_auth_token with knox's answer. Each login issues a
+ * new token, since hashed tokens cannot be shown twice: 200
+ * `{"token", "expiry", "user"}`, or 403 at the per-user limit.
+ */
+import { LatchkeyError } from '../errors.ts';
+import { jsonResponse } from '../response.ts';
+import type { AuthUser } from '../user-store.ts';
+import type { Endpoint, EndpointCall, EndpointDeps } from './endpoint.ts';
+import { issueToken } from './issue-token.ts';
+import type { Login } from './login.ts';
+import { isoTime } from './respond.ts';
+
+/** The obtain-token endpoint. */
+export function obtainToken<U extends AuthUser>(deps: EndpointDeps<U>, login: Login<U>): Endpoint<EndpointCall> {
+  return async (call) => {
+    const user = await login(call, 'token');
+    if (user instanceof LatchkeyError) return user;
+    // Serialised before the token exists, so a throwing serializer cannot strand one.
+    const body = deps.serializeUser(user);
+    const issued = await issueToken(deps, call, user, {}, 'token');
+    if (issued instanceof LatchkeyError) return issued;
+    return jsonResponse({ token: issued.token, expiry: isoTime(issued.record.expiresAt), user: body });
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * `POST {prefix}/register`, off unless enabled: djoser's user creation with Django's
+ * username and password rules, then DRF's post_save recipe (a token for the new user).
+ * 201 `{"token", "expiry", "user"}`, or `{"user"}` with `issueToken: false`.
+ *
+ * Creating the user is the step that cannot be taken back through `UserStore`, so every
+ * check runs before it; if anything after it fails (a hook, the token store), the token
+ * is revoked and the user deleted when the store has a `deleteUser(id)` method, then 503.
+ * Without that method the user remains, and can log in with the password just chosen.
+ */
+import { LatchkeyError } from '../errors.ts';
+import { jsonResponse } from '../response.ts';
+import type { AuthUser, UserStore } from '../user-store.ts';
+import type { Endpoint, EndpointCall, EndpointDeps } from './endpoint.ts';
+import { validateCharFields } from './fields.ts';
+import { rollBack } from './hooks.ts';
+import { ValidationFailed } from './http-errors.ts';
+import { issueToken } from './issue-token.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+import { type PasswordRulesOptions, passwordRules } from './password-rules.ts';
+import { readRequestData } from './request-body.ts';
+import { isoTime } from './respond.ts';
+
+/** Options for registration (`createAuthEndpoints({ register })`). */
+export interface RegisterOptions extends PasswordRulesOptions {
+  /** Issue a token to the new user and return it, DRF's post_save recipe. Default `true`. */
+  readonly issueToken?: boolean;
+}
+
+/** A user store that can also delete, which lets a failed registration be undone. */
+type DeletingUserStore = UserStore<AuthUser> & { deleteUser?(id: string): Promise<unknown> };
+
+const TAKEN = 'A user with that username already exists.';
+const MAX_USERNAME = 150;
+// Django's UnicodeUsernameValidator: word characters and @ . + - _.
+const USERNAME = /^[\p{L}\p{N}_.@+-]+$/u;
+
+function usernameProblems(username: string): string[] {
+  const problems: string[] = [];
+  if ([...username].length > MAX_USERNAME) problems.push(`Ensure this field has no more than ${MAX_USERNAME} characters.`);
+  if (!USERNAME.test(username)) {
+    problems.push('Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.');
+  }
+  return problems;
+}
+
+const FIELDS = [
+  { name: 'username', validate: usernameProblems },
+  { name: 'password', trim: false },
+] as const;
+
+/** The registration endpoint. Invalid options throw at once. */
+export function register<U extends AuthUser>(
+  deps: EndpointDeps<U>,
+  throttle: LoginThrottle,
+  options: RegisterOptions,
+): Endpoint<EndpointCall> {
+  const { users, passwords, tokens, hooks, serializeUser, maxBodyBytes } = deps;
+  const rules = passwordRules(options);
+  const withToken = options.issueToken ?? true;
+
+  const welcome = async (user: U, call: EndpointCall): Promise<Response | LatchkeyError> => {
+    await hooks.onUserCreated?.({ user }, call);
+    const body = serializeUser(user);
+    if (!withToken) return jsonResponse({ user: body }, 201);
+    const issued = await issueToken(deps, call, user, {}, 'register');
+    if (issued instanceof LatchkeyError) return issued;
+    return jsonResponse({ token: issued.token, expiry: isoTime(issued.record.expiresAt), user: body }, 201);
+  };
+
+  return async (call) => {
+    const crowded = await throttle.registerByAddress(call.request, call.host);
+    if (crowded) return crowded;
+    const data = await readRequestData(call.request, maxBodyBytes);
+    if (data instanceof LatchkeyError) return data;
+    const fields = validateCharFields(data, FIELDS);
+    if (fields instanceof ValidationFailed) return fields;
+    const { username = '', password = '' } = fields;
+    // DRF's UniqueValidator is a field check, so a taken name is reported before password rules run.
+    if (await users.findByUsername(username)) return new ValidationFailed({ username: [TAKEN] });
+    const problems = rules(password, username);
+    if (problems.length > 0) return new ValidationFailed({ password: problems });
+
+    const user = await users.createUser({ username, passwordHash: await passwords.hash(password) });
+    if (!user) return new ValidationFailed({ username: [TAKEN] });
+    // Tokens are revoked too: a hook may have issued some of its own before failing.
+    const undo = [() => tokens.revokeAll(user.id), async () => (users as DeletingUserStore).deleteUser?.(user.id)];
+    let outcome: Response | LatchkeyError;
+    try {
+      outcome = await welcome(user, call);
+    } catch (error) {
+      return rollBack(error, ...undo);
+    }
+    // Only a hook that issued tokens itself can put a brand-new user at the token limit.
+    if (outcome instanceof LatchkeyError) for (const step of undo) await step();
+    return outcome;
+  };
+}

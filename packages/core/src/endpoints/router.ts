@@ -1,0 +1,205 @@
+/**
+ * `createAuthEndpoints`: the token and account endpoints as one fetch handler that any
+ * host mounts in a line. It answers the paths below its prefix and returns null for every
+ * other path, so the host's own routes carry on.
+ *
+ * | method | path                      | who              | answer                                   |
+ * |--------|---------------------------|------------------|------------------------------------------|
+ * | POST   | {prefix}/token            | anyone           | 200 `{token, expiry, user}` (throttled)  |
+ * | POST   | {prefix}/logout           | authenticated    | 204, the request's token revoked         |
+ * | POST   | {prefix}/logout-all       | authenticated    | 204, all the user's tokens revoked       |
+ * | GET    | {prefix}/tokens           | authenticated    | 200 the user's tokens, without secrets   |
+ * | DELETE | {prefix}/tokens/:id       | authenticated    | 204, or 404 unless it is the user's      |
+ * | GET    | {prefix}/me               | authenticated    | 200 the user                             |
+ * | POST   | {prefix}/register         | anyone (opt-in)  | 201 `{token, expiry, user}` (throttled)  |
+ * | POST   | {prefix}/session          | anyone           | 200 `{user, expiry, csrf_token}` + cookies (throttled) |
+ * | POST   | {prefix}/session/logout   | session          | 204, session revoked, cookies deleted    |
+ *
+ * "authenticated" routes run the pipeline with `authenticators` and `isAuthenticated`, as
+ * DRF's views do: credentials first, then the method (405 with `Allow`). GET routes answer
+ * HEAD too. A trailing slash is accepted (`/auth/token/`, DRF's habit).
+ */
+import type { Authenticator, HostContext } from '../authenticator.ts';
+import { type LatchkeyError, StoreUnavailable } from '../errors.ts';
+import { createLatchkey, type Latchkey } from '../latchkey.ts';
+import { withoutUndefined } from '../options.ts';
+import { createPasswordHasher, type PasswordHasher } from '../password.ts';
+import { isAuthenticated } from '../permissions.ts';
+import { errorResponse } from '../response.ts';
+import { tokenAuth } from '../token-auth.ts';
+import type { TokenService } from '../token-service.ts';
+import type { AuthUser, UserStore } from '../user-store.ts';
+import type { Endpoint, EndpointCall, EndpointDeps, UserCall } from './endpoint.ts';
+import type { AuthHooks } from './hooks.ts';
+import { MethodNotAllowed } from './http-errors.ts';
+import { createLogin } from './login.ts';
+import { loginThrottle, type LoginThrottleOptions, NO_LOGIN_THROTTLE } from './login-throttle.ts';
+import { logout, logoutAll } from './logout.ts';
+import { me } from './me.ts';
+import { listMyTokens, revokeMyToken } from './my-tokens.ts';
+import { obtainToken } from './obtain-token.ts';
+import { register, type RegisterOptions } from './register.ts';
+import { refusalResponse } from './respond.ts';
+import { createSessions, type SessionEndpointOptions, sessionLogin } from './session.ts';
+
+/** Options for `createAuthEndpoints`. */
+export interface AuthEndpointsOptions<U extends AuthUser = AuthUser> {
+  /** Issues, verifies and revokes tokens (sessions are tokens too). Required. */
+  readonly tokens: TokenService;
+  /** Finds users and their password hashes; registration creates users in it. Required. */
+  readonly users: UserStore<U>;
+  /** Verifies, upgrades and makes password hashes. Default `createPasswordHasher()`. */
+  readonly passwords?: PasswordHasher;
+  /** Where the routes live: `""` or `/segment[/segment…]`, no trailing slash. Default `"/auth"`. */
+  readonly prefix?: string;
+  /**
+   * Who may call the logout, tokens and me routes, tried in order. Default token
+   * authentication (`Authorization: Token …`), then session authentication when sessions
+   * are on. Keep a token scheme first: header tokens then need no CSRF token.
+   */
+  readonly authenticators?: readonly Authenticator<U>[];
+  /** The user as the endpoints show it, like DRF's user serializer. Default `{ id, username }`. */
+  readonly serializeUser?: (user: U) => unknown;
+  /** `true` or options to turn registration on. Default `false`: off. */
+  readonly register?: boolean | RegisterOptions;
+  /** The login and registration throttle; `false`: none. Default on, see `LoginThrottleOptions`. */
+  readonly throttle?: LoginThrottleOptions | false;
+  /** Session login, cookies and CSRF; `false`: no session routes or authenticator. Default on. */
+  readonly session?: SessionEndpointOptions | false;
+  /** Lifecycle hooks; see `AuthHooks` for what a throwing hook does. Default none. */
+  readonly hooks?: AuthHooks<U>;
+  /** Largest request body read, in bytes; larger ones get 413. Default `65_536`. */
+  readonly maxBodyBytes?: number;
+  /**
+   * Told about store and hook failures (the request is then refused with 503). Receives
+   * the error, never a credential. Default: `console.error` with a short prefix.
+   */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** The mounted endpoints. */
+export interface AuthEndpoints {
+  /** The resolved prefix, for hosts that mount by path. */
+  readonly prefix: string;
+  /** Answers a request under the prefix; null for any other path. Never throws. */
+  handle(request: Request, host?: HostContext): Promise<Response | null>;
+}
+
+type Methods<C> = Readonly<Record<string, Endpoint<C>>>;
+
+type Route<U extends AuthUser> =
+  | { readonly path: string; readonly guard: null; readonly methods: Methods<EndpointCall> }
+  | { readonly path: string; readonly guard: Latchkey<U>; readonly methods: Methods<UserCall<U>> };
+
+const PREFIX = /^(\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)*$/;
+
+const logFailure = (error: unknown) => console.error('[latchkey] store or hook failed; refusing with 503:', error);
+
+/** Path parameters when `path` fits `pattern` (`/tokens/:id`), else null. */
+function matchPath(pattern: string, path: string): Record<string, string> | null {
+  const expected = pattern.split('/');
+  const actual = path.split('/');
+  if (expected.length !== actual.length) return null;
+  const params: Record<string, string> = {};
+  for (const [index, segment] of expected.entries()) {
+    const value = actual[index]!;
+    if (segment.startsWith(':') && value !== '') params[segment.slice(1)] = value;
+    else if (segment !== value) return null;
+  }
+  return params;
+}
+
+/** Builds the endpoints. Missing or contradictory options throw at once. */
+export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: AuthEndpointsOptions<U>): AuthEndpoints {
+  const { tokens, users, prefix, serializeUser, maxBodyBytes, onError } = {
+    prefix: '/auth',
+    serializeUser: ({ id, username }: U): unknown => ({ id, username }),
+    maxBodyBytes: 65_536,
+    onError: logFailure,
+    ...withoutUndefined(options),
+  };
+  if (!tokens || !users) throw new TypeError('createAuthEndpoints: tokens and users are required');
+  if (!PREFIX.test(prefix)) throw new RangeError('createAuthEndpoints: prefix must be "" or "/segment[/segment…]" without a trailing slash');
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) throw new RangeError('maxBodyBytes must be a positive integer');
+
+  const deps: EndpointDeps<U> = {
+    tokens,
+    users,
+    passwords: options.passwords ?? createPasswordHasher(),
+    hooks: { ...options.hooks },
+    serializeUser,
+    maxBodyBytes,
+  };
+  const throttle = options.throttle === false ? NO_LOGIN_THROTTLE : loginThrottle(options.throttle);
+  const sessions = options.session === false ? null : createSessions(deps, options.session ?? {});
+  const authenticators = options.authenticators ?? [tokenAuth({ tokens, users }), ...(sessions ? [sessions.authenticator] : [])];
+  const guard = createLatchkey<U>({ authenticators, permissions: [isAuthenticated], onError });
+  const login = createLogin(deps, throttle);
+
+  const routes: Route<U>[] = [
+    { path: '/token', guard: null, methods: { POST: obtainToken(deps, login) } },
+    { path: '/logout', guard, methods: { POST: logout(deps, sessions, 'logout') } },
+    { path: '/logout-all', guard, methods: { POST: logoutAll(deps, sessions) } },
+    { path: '/tokens', guard, methods: { GET: listMyTokens(deps) } },
+    { path: '/tokens/:id', guard, methods: { DELETE: revokeMyToken(deps) } },
+    { path: '/me', guard, methods: { GET: me(deps) } },
+  ];
+  if (options.register) {
+    const registration = register(deps, throttle, options.register === true ? {} : options.register);
+    routes.push({ path: '/register', guard: null, methods: { POST: registration } });
+  }
+  if (sessions) {
+    const sessionGuard = guard.with({ authenticators: [sessions.authenticator] });
+    routes.push(
+      { path: '/session', guard: null, methods: { POST: sessionLogin(deps, login, sessions) } },
+      { path: '/session/logout', guard: sessionGuard, methods: { POST: logout(deps, sessions, 'session-logout') } },
+    );
+  }
+
+  const dispatch = async <C extends EndpointCall>(methods: Methods<C>, call: C): Promise<Response> => {
+    const { method } = call.request;
+    const name = method === 'HEAD' && Object.hasOwn(methods, 'GET') ? 'GET' : method;
+    if (!Object.hasOwn(methods, name)) {
+      const allow = Object.keys(methods).flatMap((known) => (known === 'GET' ? ['GET', 'HEAD'] : [known]));
+      return refusalResponse(new MethodNotAllowed(method, allow));
+    }
+    const result: Response | LatchkeyError = await methods[name]!(call);
+    const response = result instanceof Response ? result : refusalResponse(result);
+    return method === 'HEAD' ? new Response(null, response) : response;
+  };
+
+  const answer = async (route: Route<U>, call: EndpointCall): Promise<Response> => {
+    try {
+      if (route.guard === null) return await dispatch(route.methods, call);
+      const outcome = await route.guard.run(call.request, call.host);
+      if (!outcome.ok) return outcome.response;
+      const { user, auth, scheme } = outcome.identity;
+      // isAuthenticated admits no anonymous caller; this only tells the compiler so.
+      if (user === null || scheme === null) throw new TypeError('authenticated route reached without a user');
+      return await dispatch(route.methods, { ...call, user, auth, scheme });
+    } catch (error) {
+      // Fail closed: a broken store or hook never becomes a 500 or access.
+      try {
+        onError(error);
+      } catch {
+        // A failing logger must not turn a 503 into a crash.
+      }
+      return errorResponse(new StoreUnavailable(error), null);
+    }
+  };
+
+  return {
+    prefix,
+    async handle(request, host = {}) {
+      const { pathname } = new URL(request.url);
+      if (!pathname.startsWith(`${prefix}/`)) return null;
+      let path = pathname.slice(prefix.length);
+      if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+      for (const route of routes) {
+        const params = matchPath(route.path, path);
+        if (params) return answer(route, { request, host, params });
+      }
+      return null;
+    },
+  };
+}
