@@ -1,7 +1,9 @@
 import {
   type AuthUser,
   type Authenticator,
+  createAuthEndpoints,
   createLatchkey,
+  createPasswordHasher,
   createTokenService,
   isAdminUser,
   MemoryTokenStore,
@@ -17,7 +19,7 @@ import {
 import { checkHostCase, createHostFixture, hostCases } from '@latchkey/core/testing';
 import { Hono } from 'hono';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { latchkey, type LatchkeyEnv } from './index.ts';
+import { authEndpoints, latchkey, type LatchkeyEnv } from './index.ts';
 
 describe('the cross-host case table, run through Hono', async () => {
   const fixture = await createHostFixture();
@@ -183,5 +185,73 @@ describe('the middleware', () => {
     await app.request('/with', { headers: { 'X-Test-Peer': '192.0.2.7' } });
     await app.request('/without', { headers: { 'X-Test-Peer': '192.0.2.7' } });
     expect(seen).toEqual(['192.0.2.7', null]);
+  });
+});
+
+describe('the token endpoints, mounted with authEndpoints', () => {
+  const PASSWORD = 'a long enough password';
+
+  async function endpointSetup() {
+    const users = new MemoryUserStore();
+    const passwords = createPasswordHasher({ iterations: 1_000 });
+    await users.createUser({ username: 'alice', passwordHash: await passwords.hash(PASSWORD) });
+    const tokens = createTokenService({ store: new MemoryTokenStore() });
+    return { users, passwords, tokens };
+  }
+
+  const login = (username: string, password: string) => ({
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+
+  it('answers POST /auth/token with a token that then opens GET /auth/me', async () => {
+    const { users, passwords, tokens } = await endpointSetup();
+    const app = new Hono().use(authEndpoints({ tokens, users, passwords }));
+    const obtained = await app.request('/auth/token', login('alice', PASSWORD));
+    expect(obtained.status).toBe(200);
+    const { token, user } = (await obtained.json()) as { token: string; user: unknown };
+    expect(user).toEqual({ id: '1', username: 'alice' });
+    const me = await app.request('/auth/me', withToken(token));
+    expect(me.status).toBe(200);
+    expect(await me.json()).toEqual({ id: '1', username: 'alice' });
+  });
+
+  it('answers as core does, byte for byte', async () => {
+    const { users, passwords, tokens } = await endpointSetup();
+    const endpoints = createAuthEndpoints({ tokens, users, passwords });
+    const app = new Hono().use(authEndpoints(endpoints));
+    for (const [path, init] of [['/auth/me', {}], ['/auth/token', login('alice', 'wrong')], ['/auth/token', { method: 'GET' }]] as const) {
+      const viaHono = await app.request(`http://host.test${path}`, init);
+      const direct = (await endpoints.handle(new Request(`http://host.test${path}`, init)))!;
+      expect(viaHono.status).toBe(direct.status);
+      expect([...viaHono.headers]).toEqual([...direct.headers]);
+      expect(await viaHono.text()).toBe(await direct.text());
+    }
+  });
+
+  it('lets every other path through to the app\'s own routes', async () => {
+    const { users, passwords, tokens } = await endpointSetup();
+    const app = new Hono()
+      .use(authEndpoints({ tokens, users, passwords }))
+      .get('/', (c) => c.text('home'))
+      .get('/auth/custom', (c) => c.text('mine'));
+    expect(await (await app.request('/')).text()).toBe('home');
+    expect(await (await app.request('/auth/custom')).text()).toBe('mine');
+    expect((await app.request('/auth/nothing-here')).status).toBe(404);
+  });
+
+  it('passes the client address from the clientAddress option to the login throttle', async () => {
+    const { users, passwords, tokens } = await endpointSetup();
+    const app = new Hono().use(
+      authEndpoints(
+        { tokens, users, passwords, throttle: { addressRate: '1/minute', usernameRate: null } },
+        { clientAddress: (c) => c.req.header('X-Test-Peer') },
+      ),
+    );
+    const from = (peer: string) => ({ ...login('alice', 'wrong'), headers: { 'Content-Type': 'application/json', 'X-Test-Peer': peer } });
+    expect((await app.request('/auth/token', from('192.0.2.1'))).status).toBe(400);
+    expect((await app.request('/auth/token', from('192.0.2.1'))).status).toBe(429);
+    expect((await app.request('/auth/token', from('192.0.2.2'))).status).toBe(400);
   });
 });

@@ -6,11 +6,22 @@
  * ```ts
  * const base = createLatchkey({ authenticators: [tokenAuth({ tokens, users })] });
  * const app = new Hono()
+ *   .use(authEndpoints({ tokens, users }))
  *   .get('/me', latchkey(base), (c) => c.json({ username: c.var.user?.username }))
  *   .get('/admin', latchkey(base.with({ permissions: [isAdminUser] })), (c) => c.text('hi'));
  * ```
  */
-import { type AuthUser, createLatchkey, type Latchkey, type LatchkeyOptions, type TokenRecord } from '@latchkey/core';
+import {
+  type AuthEndpoints,
+  type AuthEndpointsOptions,
+  type AuthUser,
+  createAuthEndpoints,
+  createLatchkey,
+  type HostContext,
+  type Latchkey,
+  type LatchkeyOptions,
+  type TokenRecord,
+} from '@latchkey/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 
@@ -48,6 +59,13 @@ export interface HonoLatchkeyOptions {
 const isPipeline = <U extends AuthUser>(value: Latchkey<U> | LatchkeyOptions<U>): value is Latchkey<U> =>
   typeof (value as Partial<Latchkey<U>>).run === 'function';
 
+const isEndpoints = <U extends AuthUser>(value: AuthEndpoints | AuthEndpointsOptions<U>): value is AuthEndpoints =>
+  typeof (value as Partial<AuthEndpoints>).handle === 'function';
+
+const hostContext = (c: Context, { clientAddress }: HonoLatchkeyOptions): HostContext => ({
+  clientAddress: clientAddress?.(c) ?? null,
+});
+
 /**
  * Creates the middleware from a pipeline (`createLatchkey(...)`, or `base.with(...)` for
  * one route) or from the same options `createLatchkey` takes (default `{}`: token-less,
@@ -60,14 +78,34 @@ export function latchkey<U extends AuthUser = AuthUser>(
 ): MiddlewareHandler<LatchkeyEnv<U>> {
   // Built once per middleware, never per request.
   const pipeline = isPipeline(pipelineOrOptions) ? pipelineOrOptions : createLatchkey(pipelineOrOptions);
-  const { clientAddress } = options;
 
   return createMiddleware<LatchkeyEnv<U>>(async (c, next) => {
-    const outcome = await pipeline.run(c.req.raw, { clientAddress: clientAddress?.(c) ?? null });
+    const outcome = await pipeline.run(c.req.raw, hostContext(c, options));
     if (!outcome.ok) return outcome.response;
     c.set('user', outcome.identity.user);
     c.set('auth', outcome.identity.auth);
     c.set('scheme', outcome.identity.scheme);
+    await next();
+  });
+}
+
+/**
+ * Mounts core's token endpoints (`POST /auth/token`, `/auth/logout`, `/auth/logout-all`,
+ * `GET /auth/tokens`, `GET /auth/me`, …) from `createAuthEndpoints(...)` or from the
+ * options it takes. Requests under the endpoints' prefix (default `"/auth"`) that match
+ * a route are answered with core's response as it is; every other request goes on to the
+ * app's own routes. Use it with `app.use(...)`.
+ */
+export function authEndpoints<U extends AuthUser = AuthUser>(
+  endpointsOrOptions: AuthEndpoints | AuthEndpointsOptions<U>,
+  options: HonoLatchkeyOptions = {},
+): MiddlewareHandler {
+  // Built once per middleware, never per request.
+  const endpoints = isEndpoints(endpointsOrOptions) ? endpointsOrOptions : createAuthEndpoints(endpointsOrOptions);
+
+  return createMiddleware(async (c, next) => {
+    const response = await endpoints.handle(c.req.raw, hostContext(c, options));
+    if (response) return response;
     await next();
   });
 }
