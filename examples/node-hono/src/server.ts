@@ -1,0 +1,71 @@
+/**
+ * The entry point (`npm start`): opens the libSQL database (creating the schema on first
+ * run), makes sure the demo user exists, and serves the app on Node.
+ *
+ * Environment: PORT (default 8787; 0 picks a free one), HOST (default 127.0.0.1),
+ * LATCHKEY_DATABASE_URL (default: latchkey.db in this example's folder; `libsql://…` for a
+ * remote database, with LATCHKEY_DATABASE_AUTH_TOKEN).
+ */
+import type { AddressInfo } from 'node:net';
+import { createPasswordHasher } from '@latchkey/core';
+import { openLibsqlStores } from '@latchkey/drizzle/libsql';
+import { createAdaptorServer } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { createApp } from './app.ts';
+import { ensureDemoUser, walkThrough } from './demo.ts';
+
+const port = Number(process.env.PORT ?? 8787);
+const hostname = process.env.HOST ?? '127.0.0.1';
+const url = process.env.LATCHKEY_DATABASE_URL ?? new URL('../latchkey.db', import.meta.url).href;
+
+if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  console.error(`PORT must be a port number (0-65535), got "${process.env.PORT}".`);
+  process.exit(1);
+}
+
+const stores = await openLibsqlStores({ url, authToken: process.env.LATCHKEY_DATABASE_AUTH_TOKEN });
+const passwords = createPasswordHasher();
+const created = await ensureDemoUser(stores.users, passwords);
+const app = createApp({
+  tokens: stores.tokens,
+  users: stores.users,
+  passwords,
+  clientAddress: (c) => getConnInfo(c).remote.address,
+});
+
+const server = createAdaptorServer({ fetch: app.fetch });
+
+server.once('error', async (error: NodeJS.ErrnoException) => {
+  // The usual ways listening fails get one readable line, not a stack trace.
+  if (error.code === 'EADDRINUSE') {
+    console.error(`Port ${port} is already in use on ${hostname}: stop what uses it, or pick another port, e.g. PORT=${port + 1} npm start`);
+  } else if (error.code === 'EACCES') {
+    console.error(`Not allowed to listen on port ${port}: pick one above 1023, e.g. PORT=8787 npm start`);
+  } else {
+    console.error(error);
+  }
+  await stores.close();
+  process.exit(1);
+});
+
+server.listen(port, hostname, () => {
+  const { port: actual } = server.address() as AddressInfo;
+  // A wildcard or loopback address is reached as localhost; any other as itself.
+  const shown = ['127.0.0.1', '::1', '0.0.0.0', '::'].includes(hostname) ? 'localhost' : hostname;
+  const origin = `http://${shown.includes(':') ? `[${shown}]` : shown}:${actual}`;
+  console.log(
+    [
+      `Latchkey demo (Node + Hono) listening on ${origin}`,
+      `Database: ${url}${created ? ' (schema and demo user created)' : ''}`,
+      walkThrough(origin),
+    ].join('\n'),
+  );
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    server.close();
+    await stores.close();
+    process.exit(0);
+  });
+}

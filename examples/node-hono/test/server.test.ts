@@ -1,0 +1,146 @@
+/**
+ * End to end: the example started for real (`tsx src/server.ts`, as `npm start` does) on a
+ * free port and a temporary database, called over HTTP.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, DEMO_USERNAME } from '../src/demo.ts';
+
+const exampleDir = fileURLToPath(new URL('..', import.meta.url));
+// tsx's command-line entry, as the example's `start` script runs it.
+const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
+const tsx = join(dirname(tsxPackage), (createRequire(import.meta.url)(tsxPackage) as { bin: string }).bin);
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+/** Starts the example with `env` added to this process's environment. */
+function start(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, [tsx, '--conditions=source', 'src/server.ts'], {
+    cwd: exampleDir,
+    env: { ...process.env, HOST: '127.0.0.1', ...env },
+    // Its own process group, so stopping it also stops the Node process tsx starts.
+    detached: true,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** Resolves with the origin the server printed, or rejects if it exits first. */
+function listening(started: Started): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      // The whole banner, up to the walk-through's last command.
+      const port = /listening on http:\/\/localhost:(\d+)[^]*curl -si \S+\n/.exec(started.stdout())?.[1];
+      if (port) resolve(`http://127.0.0.1:${port}`);
+    };
+    started.child.stdout!.on('data', check);
+    void started.exited.then((code) => reject(new Error(`example exited with ${code}: ${started.stderr()}`)));
+  });
+}
+
+async function stop(started: Started): Promise<void> {
+  if (started.child.exitCode === null && started.child.signalCode === null) process.kill(-started.child.pid!, 'SIGTERM');
+  await started.exited;
+}
+
+describe('the Node + Hono example, started for real', { timeout: 30_000 }, () => {
+  let dir: string;
+  let server: Started;
+  let origin: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'latchkey-node-hono-'));
+    server = start({ PORT: '0', LATCHKEY_DATABASE_URL: `file:${join(dir, 'demo.db')}` });
+    origin = await listening(server);
+  }, 30_000);
+
+  afterAll(async () => {
+    if (server) await stop(server);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('creates the schema and the demo user on first run and prints the curl walk-through', () => {
+    expect(server.stdout()).toContain('(schema and demo user created)');
+    expect(server.stdout()).toContain(`Demo user: ${DEMO_USERNAME} / ${DEMO_PASSWORD}`);
+    expect(server.stdout()).toMatch(/curl -s -X POST http:\/\/localhost:\d+\/auth\/token/);
+  });
+
+  it('serves the public route to anyone', async () => {
+    const response = await fetch(`${origin}/`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ hello: 'anonymous' });
+  });
+
+  it('answers the protected route without a token with 401 and the Token challenge', async () => {
+    const response = await fetch(`${origin}/api/me`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('WWW-Authenticate')).toBe('Token');
+    expect(await response.json()).toEqual({ detail: 'Authentication credentials were not provided.' });
+  });
+
+  it('answers the protected route with 200 given a token obtained with the demo login', async () => {
+    const obtained = await fetch(`${origin}/auth/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: DEMO_USERNAME, password: DEMO_PASSWORD }),
+    });
+    expect(obtained.status).toBe(200);
+    const { token } = (await obtained.json()) as { token: string };
+    const response = await fetch(`${origin}/api/me`, { headers: { Authorization: `Token ${token}` } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ username: DEMO_USERNAME, scheme: 'token' });
+  });
+
+  it('refuses the staff-only route to the demo user with 403', async () => {
+    const basic = `Basic ${btoa(`${DEMO_USERNAME}:${DEMO_PASSWORD}`)}`;
+    const response = await fetch(`${origin}/api/admin`, { headers: { Authorization: basic } });
+    expect(response.status).toBe(403);
+  });
+
+  it('finds the demo user again on the next start instead of creating it', async () => {
+    await stop(server);
+    server = start({ PORT: '0', LATCHKEY_DATABASE_URL: `file:${join(dir, 'demo.db')}` });
+    origin = await listening(server);
+    expect(server.stdout()).not.toContain('created');
+    const basic = `Basic ${btoa(`${DEMO_USERNAME}:${DEMO_PASSWORD}`)}`;
+    expect((await fetch(`${origin}/api/me`, { headers: { Authorization: basic } })).status).toBe(200);
+  });
+});
+
+describe('the example on a port that is taken', { timeout: 30_000 }, () => {
+  let blocker: Server;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'latchkey-node-hono-'));
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => blocker.close(resolve));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('says so in one line, with no stack trace, and exits non-zero', async () => {
+    const { port } = blocker.address() as { port: number };
+    const started = start({ PORT: String(port), LATCHKEY_DATABASE_URL: `file:${join(dir, 'demo.db')}` });
+    expect(await started.exited).not.toBe(0);
+    expect(started.stderr().trim()).toBe(`Port ${port} is already in use on 127.0.0.1: stop what uses it, or pick another port, e.g. PORT=${port + 1} npm start`);
+  });
+});
