@@ -1,26 +1,11 @@
 // End to end: the example bundled as Wrangler would bundle it, run in workerd (Miniflare)
 // with a real, empty D1 database, called over fetch.
-import { build } from 'esbuild';
-import { Miniflare } from 'miniflare';
+import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// Bundles as Wrangler would (workspace packages from their TypeScript sources) and starts workerd.
+import { startWorker } from '../../../packages/cloudflare/test/start-worker.ts';
 
 const DEMO_PASSWORD = 'a-local-demo-password';
-
-async function bundle(entry: URL): Promise<string> {
-  const result = await build({
-    entryPoints: [entry.pathname],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    // `source`: workspace packages resolve to their TypeScript, so no build is needed first.
-    conditions: ['source', 'workerd', 'worker', 'browser'],
-    mainFields: ['browser', 'module', 'main'],
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0]!.text;
-}
 
 describe('the Workers example, in workerd with D1', () => {
   let mf: Miniflare;
@@ -29,14 +14,7 @@ describe('the Workers example, in workerd with D1', () => {
     mf.dispatchFetch(`http://example.test${path}`, init);
 
   beforeAll(async () => {
-    mf = new Miniflare({
-      modules: true,
-      script: await bundle(new URL('../src/index.ts', import.meta.url)),
-      // Pinned as in wrangler.toml: later dates make this workerd hang at start.
-      compatibilityDate: '2026-04-01',
-      d1Databases: ['DB'],
-      bindings: { DEMO_PASSWORD },
-    });
+    mf = await startWorker(new URL('../src/index.ts', import.meta.url), { d1Databases: ['DB'], bindings: { DEMO_PASSWORD } });
   });
   afterAll(() => mf?.dispose());
 
