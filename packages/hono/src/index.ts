@@ -68,12 +68,12 @@ const hostContext = (c: Context, { clientAddress }: HonoLatchkeyOptions): HostCo
 
 /**
  * Creates the middleware from a pipeline (`createLatchkey(...)`, or `base.with(...)` for
- * one route) or from the same options `createLatchkey` takes (default `{}`: token-less,
- * everyone anonymous, so every request is refused by `isAuthenticated`). Refusals
- * (401/403/429/503) are core's responses unchanged, so every host answers alike.
+ * one route) or from the options `createLatchkey` takes (its defaults apply: permissions
+ * `[isAuthenticated]`). Refusals (401/403/429/503) are core's responses unchanged, so
+ * every host answers alike.
  */
 export function latchkey<U extends AuthUser = AuthUser>(
-  pipelineOrOptions: Latchkey<U> | LatchkeyOptions<U> = {},
+  pipelineOrOptions: Latchkey<U> | LatchkeyOptions<U>,
   options: HonoLatchkeyOptions = {},
 ): MiddlewareHandler<LatchkeyEnv<U>> {
   // Built once per middleware, never per request.
