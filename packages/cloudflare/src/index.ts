@@ -5,9 +5,9 @@
  * the caller's identity.
  *
  * ```ts
- * export default withLatchkey<Env>(
+ * export default withLatchkey(
  *   { fetch: (request, env, ctx, auth) => Response.json({ user: auth.user?.username }) },
- *   (env) => ({ authenticators: [tokenAuth({ tokens: createTokenService({ store, secret: env.TOKEN_SECRET }), users })] }),
+ *   (env: Env) => createLatchkey({ authenticators: [tokenAuth({ tokens: createTokenService({ store, secret: env.TOKEN_SECRET }), users })] }),
  * );
  * ```
  */
