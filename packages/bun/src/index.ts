@@ -41,15 +41,13 @@ export type BunRoutes<R extends string, W = undefined> = {
 };
 
 /**
- * Wraps one Bun handler: `fetch`, or a single route. Refused requests are answered by core
- * (401/403/429/503 with a JSON `detail`) and never reach `handler`.
+ * Wraps one Bun handler (`fetch`, or a single route) as `(request, server) => Promise<Response>`.
+ * Refused requests are answered by core (401/403/429/503) and never reach `handler`.
  *
  * @param handler - called as `(request, { user, auth, scheme, host, server })` for admitted
  *   requests; `request` is Bun's own, so a route's `request.params` is there.
  * @param pipeline - a pipeline from `createLatchkey`, or the options to build one. Required:
  *   with no authenticators, core's default permission (`isAuthenticated`) refuses everyone.
- * @returns `(request, server) => Promise<Response>`. The client address given to throttles
- *   is `server.requestIP(request)?.address` (null on a Unix socket).
  */
 export function withLatchkey<U extends AuthUser = AuthUser, Req extends Request = Request, W = undefined>(
   handler: BunProtectedHandler<U, Req, W>,
@@ -57,7 +55,7 @@ export function withLatchkey<U extends AuthUser = AuthUser, Req extends Request 
 ): BunHandler<Req, W> {
   const latchkey = toLatchkey(pipeline);
   return async (request, server) => {
-    const host: HostContext = { clientAddress: server.requestIP(request)?.address ?? null };
+    const host = hostContext(request, server);
     const outcome = await latchkey.run(request, host);
     return outcome.ok ? handler(request, { ...outcome.identity, host, server }) : outcome.response;
   };
@@ -65,10 +63,9 @@ export function withLatchkey<U extends AuthUser = AuthUser, Req extends Request 
 
 /**
  * Protects every handler of a `Bun.serve` routes object with one pipeline. A route is a
- * handler (every method) or `{ GET, POST, … }`; a method-keyed route may carry
- * `latchkey: { permissions: [allowAny] }` to override the pipeline's options for that
- * route. Static responses, files and directories cannot be protected: a `TypeError` at
- * once. Keep public ones in a separate object spread beside the protected one.
+ * handler (every method) or `{ GET, POST, … }`, which may carry `latchkey: { ...options }`
+ * to override the pipeline's for that route. Static responses, files and directories throw
+ * a `TypeError`: spread public ones beside the protected object instead.
  *
  * @param routes - paths to routes, as `Bun.serve` takes them (`/users/:id` fills `request.params`).
  * @param pipeline - a pipeline from `createLatchkey`, or the options to build one. Required.
@@ -100,6 +97,14 @@ export function protectRoutes<U extends AuthUser = AuthUser, R extends string = 
     );
   }
   return protectedRoutes as BunRoutes<R, W>;
+}
+
+/**
+ * What core is told about a request Bun served: the peer address (null on a Unix socket), for
+ * throttles. Also for calling core directly: `endpoints.handle(request, hostContext(request, server))`.
+ */
+export function hostContext(request: Request, server: Pick<Server<unknown>, 'requestIP'>): HostContext {
+  return { clientAddress: server.requestIP(request)?.address ?? null };
 }
 
 // A built pipeline has `run`; options never do.

@@ -61,10 +61,19 @@ export function withLatchkey<U extends AuthUser = AuthUser, Info extends ServeHa
 ): DenoServeHandler<Info> {
   const latchkey = toLatchkey(pipeline);
   return async (request, info) => {
-    const host: HostContext = { clientAddress: info.remoteAddr.hostname ?? null };
+    const host = hostContext(info);
     const outcome = await latchkey.run(request, host);
     return outcome.ok ? handler(request, { ...outcome.identity, host, info }) : outcome.response;
   };
+}
+
+/**
+ * What core is told about a request Deno served: the peer's address as `clientAddress`
+ * (null on Unix and vsock sockets). For calling core directly, e.g.
+ * `createAuthEndpoints(...).handle(request, hostContext(info))`.
+ */
+export function hostContext(info: ServeHandlerInfo): HostContext {
+  return { clientAddress: info.remoteAddr.hostname ?? null };
 }
 
 // A built pipeline has `run`; options never do.
