@@ -1,0 +1,29 @@
+import type { TokenStore } from '@latchkey/core';
+
+/** A token store that counts every call made to it, and how many. */
+export interface CountingTokenStore {
+  readonly store: TokenStore;
+  /** Calls to any method so far. */
+  calls(): number;
+}
+
+/**
+ * Wraps `store` so that a run can prove which requests reached it: the garbage-token path
+ * must show zero calls, because the checksum refuses garbage before any lookup. The
+ * wrapper adds no promise of its own, so it costs a counter increment per call.
+ */
+export function countingTokenStore(store: TokenStore): CountingTokenStore {
+  let calls = 0;
+  return {
+    calls: () => calls,
+    store: {
+      insert: (record, limit) => (calls++, store.insert(record, limit)),
+      findByDigest: (digest) => (calls++, store.findByDigest(digest)),
+      touch: (id, changes) => (calls++, store.touch(id, changes)),
+      delete: (id) => (calls++, store.delete(id)),
+      deleteForUser: (userId) => (calls++, store.deleteForUser(userId)),
+      listForUser: (userId) => (calls++, store.listForUser(userId)),
+      purgeExpired: (now) => (calls++, store.purgeExpired(now)),
+    },
+  };
+}

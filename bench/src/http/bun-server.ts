@@ -1,0 +1,30 @@
+/**
+ * The Bun server: the same Hono app as Node's on Bun.serve, plus two configurations on
+ * Bun.serve's own routes without Hono (a bare handler, and @latchkey/bun's `withLatchkey`),
+ * to show what Hono itself costs on Bun.
+ */
+import { withLatchkey } from '@latchkey/bun';
+import { createBenchApp } from './app.ts';
+import { createServerFixture } from './fixture.ts';
+import { READY_PREFIX, type ServerReady } from './routes.ts';
+import { exitWithParent, serveOptionsFromEnv } from './serve-options.ts';
+
+const { databaseUrl, username } = serveOptionsFromEnv(process.env);
+const fixture = await createServerFixture(databaseUrl, username);
+const app = createBenchApp(fixture);
+const ok = () => new Response('ok');
+const server = Bun.serve({
+  hostname: '127.0.0.1',
+  port: 0,
+  routes: {
+    '/native/bare': ok,
+    '/native/latchkey/memory': withLatchkey(ok, fixture.pipelines.memory),
+  },
+  fetch: app.fetch,
+});
+const ready: ServerReady = { port: server.port ?? 0, version: Bun.version, credentials: fixture.credentials };
+process.stdout.write(`${READY_PREFIX}${JSON.stringify(ready)}\n`);
+exitWithParent(() => {
+  server.stop(true);
+  fixture.close();
+});

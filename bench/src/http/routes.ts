@@ -1,0 +1,109 @@
+/**
+ * The HTTP configurations, shared by the parent (which loads them) and the servers (which
+ * serve them). One server per runtime serves every configuration on its own path, so
+ * process start-up stays out of the figures and all configurations share one warm process.
+ */
+
+/** Which credential a configuration's requests carry. */
+export type Credential = 'none' | 'memory' | 'libsql' | 'static' | 'unknown' | 'garbage';
+
+/** One configuration: a path, what its requests carry, and the status they must get. */
+export interface Route {
+  /** Stable key in the JSON output. */
+  readonly id: string;
+  readonly path: string;
+  /** What the table prints. */
+  readonly label: string;
+  readonly credential: Credential;
+  readonly status: 200 | 401;
+  /** The configuration this one's ratios are taken against, on the same runtime. */
+  readonly baseline: string;
+  /** Served only by the Bun server (Bun.serve routes without Hono). */
+  readonly bunOnly?: boolean;
+}
+
+/** Every configuration, in the order the table prints them. */
+export const ROUTES: readonly Route[] = [
+  { id: 'bare', path: '/bare', label: 'bare handler (Hono)', credential: 'none', status: 200, baseline: 'bare' },
+  {
+    id: 'latchkey-memory',
+    path: '/latchkey/memory',
+    label: 'Latchkey token, memory store',
+    credential: 'memory',
+    status: 200,
+    baseline: 'bare',
+  },
+  {
+    id: 'latchkey-libsql',
+    path: '/latchkey/libsql',
+    label: 'Latchkey token, libSQL file',
+    credential: 'libsql',
+    status: 200,
+    baseline: 'bare',
+  },
+  {
+    id: 'hono-bearer-auth',
+    path: '/hono/bearer-auth',
+    label: 'hono/bearer-auth, static token',
+    credential: 'static',
+    status: 200,
+    baseline: 'bare',
+  },
+  {
+    id: 'unknown-401',
+    path: '/latchkey/unknown',
+    label: '401 unknown token (libSQL)',
+    credential: 'unknown',
+    status: 401,
+    baseline: 'bare',
+  },
+  {
+    id: 'garbage-401',
+    path: '/latchkey/garbage',
+    label: '401 garbage token (checksum)',
+    credential: 'garbage',
+    status: 401,
+    baseline: 'bare',
+  },
+  {
+    id: 'native-bare',
+    path: '/native/bare',
+    label: 'bare handler (Bun.serve routes)',
+    credential: 'none',
+    status: 200,
+    baseline: 'native-bare',
+    bunOnly: true,
+  },
+  {
+    id: 'native-latchkey-memory',
+    path: '/native/latchkey/memory',
+    label: '@latchkey/bun, memory store',
+    credential: 'memory',
+    status: 200,
+    baseline: 'native-bare',
+    bunOnly: true,
+  },
+];
+
+/** The token each credential kind sends, as the server made them. */
+export type Credentials = Readonly<Record<Exclude<Credential, 'none'>, string>>;
+
+/** The `Authorization` keyword every configuration uses, so all requests are the same size. */
+export const KEYWORD = 'Bearer';
+
+/** The line a server prints once it listens: `READY <json of ServerReady>`. */
+export const READY_PREFIX = 'READY ';
+
+/** What a server reports when it is ready. */
+export interface ServerReady {
+  readonly port: number;
+  /** The runtime's version, e.g. `v20.20.2` or `1.4.5`. */
+  readonly version: string;
+  readonly credentials: Credentials;
+}
+
+/** Token-store calls per configuration, as `/__stats` reports them. */
+export type StoreCalls = Readonly<Record<'unknown' | 'garbage', number>>;
+
+/** The path answering `StoreCalls`; not measured. */
+export const STATS_PATH = '/__stats';

@@ -1,0 +1,202 @@
+/**
+ * The HTTP phase: a Node server and a Bun server, every configuration checked once, warmed
+ * up, then measured in interleaved rounds (each round starts one configuration later, so
+ * none always runs first or last), medians kept.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { median } from '../stats.ts';
+import { load, type LoadResult } from './load.ts';
+import { KEYWORD, type Route, ROUTES, STATS_PATH, type StoreCalls } from './routes.ts';
+import { type ServerProcess, startServer } from './server-process.ts';
+
+export type Runtime = 'node' | 'bun';
+
+/** One configuration on one runtime, as measured. */
+export interface HttpResult {
+  readonly runtime: Runtime;
+  readonly route: Route;
+  /** Medians over the rounds. */
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly rounds: readonly LoadResult[];
+  /** Responses other than the configuration's expected status, and errors, over all rounds. */
+  readonly unexpected: number;
+}
+
+/** Proof of which requests reached the token store, per runtime. */
+export interface StoreCallCheck {
+  readonly runtime: Runtime;
+  /** Token-store calls made while serving the unknown- and garbage-token paths. */
+  readonly calls: StoreCalls;
+  /** Requests answered on those paths over the same time. */
+  readonly responses: StoreCalls;
+  /** Requests sent: those answered and those in flight when a load run stopped. */
+  readonly requests: StoreCalls;
+}
+
+export interface HttpSuiteOptions {
+  readonly benchDir: string;
+  readonly databaseUrl: string;
+  readonly rounds: number;
+  readonly duration: number;
+  readonly warmup: number;
+  readonly connections: number;
+  readonly log: (line: string) => void;
+}
+
+export interface HttpSuiteResult {
+  readonly results: readonly HttpResult[];
+  readonly storeCalls: readonly StoreCallCheck[];
+  /** Why a runtime was left out, if one was. */
+  readonly skipped: Readonly<Partial<Record<Runtime, string>>>;
+  /** Each server's runtime version. */
+  readonly versions: Readonly<Partial<Record<Runtime, string>>>;
+}
+
+interface Target {
+  readonly runtime: Runtime;
+  readonly server: ServerProcess;
+  readonly route: Route;
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly rounds: LoadResult[];
+  /** Requests answered so far, check and warm-up included. */
+  responses: number;
+  /** Requests sent so far, check and warm-up included. */
+  requests: number;
+}
+
+/** The `bun` binary the workspace installed, looked for from `dir` upwards. */
+export function findBun(dir: string): string | null {
+  for (let at = dir; ; at = dirname(at)) {
+    const candidate = join(at, 'node_modules', '.bin', 'bun');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(at) === at) return null;
+  }
+}
+
+export async function runHttpSuite(options: HttpSuiteOptions): Promise<HttpSuiteResult> {
+  const { benchDir, databaseUrl, log } = options;
+  const servers = new Map<Runtime, ServerProcess>();
+  const skipped: Partial<Record<Runtime, string>> = {};
+  try {
+    servers.set(
+      'node',
+      await startServer(
+        'node',
+        process.execPath,
+        ['--conditions=source', '--import', 'tsx', 'src/http/node-server.ts'],
+        { BENCH_DATABASE_URL: databaseUrl, BENCH_USERNAME: 'bench-node' },
+        benchDir,
+      ),
+    );
+    const bun = findBun(benchDir);
+    if (bun) {
+      servers.set(
+        'bun',
+        await startServer(
+          'bun',
+          bun,
+          ['--conditions=source', 'src/http/bun-server.ts'],
+          { BENCH_DATABASE_URL: databaseUrl, BENCH_USERNAME: 'bench-bun' },
+          benchDir,
+        ),
+      );
+    } else {
+      skipped.bun = 'no node_modules/.bin/bun (run npm install)';
+      log('bun not found: measuring Node only');
+    }
+
+    const targets: Target[] = [];
+    for (const [runtime, server] of servers) {
+      for (const route of ROUTES) {
+        if (route.bunOnly && runtime !== 'bun') continue;
+        const token = route.credential === 'none' ? null : server.ready.credentials[route.credential];
+        targets.push({
+          runtime,
+          server,
+          route,
+          url: `http://127.0.0.1:${server.ready.port}${route.path}`,
+          headers: token === null ? {} : { authorization: `${KEYWORD} ${token}` },
+          rounds: [],
+          responses: 0,
+          requests: 0,
+        });
+      }
+    }
+
+    // Check: every configuration answers what it should before anything is timed.
+    for (const target of targets) {
+      const response = await fetch(target.url, { headers: target.headers });
+      await response.arrayBuffer();
+      if (response.status !== target.route.status) {
+        throw new Error(`${target.runtime} ${target.route.path}: expected ${target.route.status}, got ${response.status}`);
+      }
+      target.responses++;
+      target.requests++;
+    }
+
+    log(`warming up ${targets.length} configurations, ${options.warmup} s each`);
+    for (const target of targets) {
+      const warm = await load({ ...target, duration: options.warmup, connections: options.connections });
+      target.responses += warm.responses;
+      target.requests += warm.sent;
+    }
+
+    for (let round = 0; round < options.rounds; round++) {
+      log(`round ${round + 1} of ${options.rounds}: ${targets.length} configurations, ${options.duration} s each`);
+      for (let i = 0; i < targets.length; i++) {
+        const target = targets[(i + round) % targets.length]!;
+        const result = await load({ ...target, duration: options.duration, connections: options.connections });
+        target.rounds.push(result);
+        target.responses += result.responses;
+        target.requests += result.sent;
+      }
+    }
+
+    const storeCalls: StoreCallCheck[] = [];
+    for (const [runtime, server] of servers) {
+      const response = await fetch(`http://127.0.0.1:${server.ready.port}${STATS_PATH}`);
+      const calls = (await response.json()) as StoreCalls;
+      const count = (id: string, key: 'responses' | 'requests') =>
+        targets.find((target) => target.runtime === runtime && target.route.id === id)?.[key] ?? 0;
+      const check: StoreCallCheck = {
+        runtime,
+        calls,
+        responses: { unknown: count('unknown-401', 'responses'), garbage: count('garbage-401', 'responses') },
+        requests: { unknown: count('unknown-401', 'requests'), garbage: count('garbage-401', 'requests') },
+      };
+      // The promise the garbage path exists to keep: the checksum refuses before any store call.
+      if (calls.garbage !== 0) throw new Error(`${runtime}: garbage tokens reached the token store ${calls.garbage} times`);
+      // And the other side: a well-formed unknown token costs one lookup (requests cut off
+      // when a load run stopped may or may not have been served).
+      if (calls.unknown < check.responses.unknown || calls.unknown > check.requests.unknown) {
+        throw new Error(`${runtime}: unknown tokens made ${calls.unknown} store calls for ${check.requests.unknown} requests`);
+      }
+      storeCalls.push(check);
+    }
+
+    const results = targets.map((target): HttpResult => {
+      const unexpected = target.rounds.reduce(
+        (sum, round) =>
+          sum + Object.entries(round.outcomes).reduce((n, [status, count]) => n + (status === String(target.route.status) ? 0 : count), 0),
+        0,
+      );
+      return {
+        runtime: target.runtime,
+        route: target.route,
+        rps: median(target.rounds.map((round) => round.rps)),
+        p50: median(target.rounds.map((round) => round.p50)),
+        p99: median(target.rounds.map((round) => round.p99)),
+        rounds: target.rounds,
+        unexpected,
+      };
+    });
+    const versions = Object.fromEntries([...servers].map(([runtime, server]) => [runtime, server.ready.version]));
+    return { results, storeCalls, skipped, versions };
+  } finally {
+    await Promise.all([...servers.values()].map((server) => server.stop()));
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * `npm run bench`: what authentication costs per request, as ratios against a bare handler
+ * measured in the same run. Prints one table and writes the same data to
+ * bench/results/latest.json. See bench/README.md for what each column means.
+ */
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchConfig } from './config.ts';
+import { killAllServers } from './http/server-process.ts';
+import { type HttpSuiteResult, runHttpSuite } from './http/suite.ts';
+import { type MicroResult, runMicro } from './micro.ts';
+import { formatTable, httpRows, microRows, scaleRows } from './report.ts';
+import { runScale, type ScaleResult } from './scale.ts';
+import { seedTokenRows } from './seed.ts';
+
+// Far beyond a normal run (about four minutes): a hung server or load run must not hang CI.
+const DEADLINE_MS = 15 * 60_000;
+
+const benchDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const config = benchConfig(process.env);
+const started = Date.now();
+const log = (line: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
+
+const workDir = await mkdtemp(join(tmpdir(), 'latchkey-bench-'));
+// Whatever ends the run, no server outlives it and no database file stays behind.
+process.on('exit', () => {
+  killAllServers();
+  rmSync(workDir, { recursive: true, force: true });
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => process.exit(130));
+setTimeout(() => {
+  log(`still running after ${DEADLINE_MS / 60_000} minutes: giving up`);
+  process.exit(1);
+}, DEADLINE_MS).unref();
+
+const loadBefore = loadavg();
+log(
+  `${config.quick ? 'quick' : 'full'} run: ${[...config.phases].join(', ')}; load average ${loadBefore.map((n) => n.toFixed(2)).join(' ')} on ${cpus().length} cores`,
+);
+
+const databaseUrl = `file:${join(workDir, 'http.db')}`;
+let http: HttpSuiteResult | null = null;
+let micro: MicroResult[] = [];
+let scale: ScaleResult[] = [];
+
+if (config.phases.has('http') || config.phases.has('micro')) {
+  log(`seeding ${config.httpTokenRows.toLocaleString('en')} tokens into the libSQL file`);
+  await seedTokenRows(databaseUrl, config.httpTokenRows);
+}
+if (config.phases.has('http')) {
+  http = await runHttpSuite({
+    benchDir,
+    databaseUrl,
+    rounds: config.rounds,
+    duration: config.duration,
+    warmup: config.warmup,
+    connections: config.connections,
+    log,
+  });
+}
+if (config.phases.has('micro')) {
+  micro = await runMicro({ databaseUrl, minTimeNs: config.microTimeNs, passwordSamples: config.passwordSamples, log });
+}
+if (config.phases.has('scale')) {
+  scale = await runScale({ sizes: config.scaleSizes, dir: workDir, minTimeNs: config.microTimeNs, log });
+}
+
+const rows = [...httpRows(http?.results ?? []), ...microRows(micro), ...scaleRows(scale)];
+const loadAfter = loadavg();
+const meta = {
+  date: new Date().toISOString(),
+  quick: config.quick,
+  seconds: Math.round((Date.now() - started) / 1000),
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model ?? null,
+  loadAverageBefore: loadBefore,
+  loadAverageAfter: loadAfter,
+  node: process.version,
+  runtimes: http?.versions ?? {},
+  http: { rounds: config.rounds, durationSeconds: config.duration, warmupSeconds: config.warmup, connections: config.connections, tokenRows: config.httpTokenRows },
+};
+
+const lines = [
+  `Latchkey bench, ${meta.date}: Node ${meta.node}${http?.versions.bun ? `, Bun ${http.versions.bun}` : ''}, ${meta.cpus} cores, load average ${loadBefore[0]!.toFixed(2)} before, ${loadAfter[0]!.toFixed(2)} after`,
+  `HTTP: autocannon, ${config.connections} connections, ${config.rounds} rounds x ${config.duration} s per configuration, interleaved, medians; libSQL file holds ${config.httpTokenRows.toLocaleString('en')} tokens`,
+  '',
+  formatTable(rows),
+];
+if (http) {
+  lines.push('');
+  for (const check of http.storeCalls) {
+    lines.push(
+      `token-store calls on ${check.runtime}: unknown token ${check.calls.unknown} for ${check.responses.unknown} answered (${check.requests.unknown} sent); garbage token ${check.calls.garbage} for ${check.responses.garbage} answered`,
+    );
+  }
+  for (const [runtime, reason] of Object.entries(http.skipped)) lines.push(`${runtime} skipped: ${reason}`);
+}
+for (const result of scale) {
+  lines.push(`seeded ${result.tokens.toLocaleString('en')} tokens in ${(result.seedMs / 1000).toFixed(1)} s`);
+}
+lines.push(`total ${meta.seconds} s`);
+process.stdout.write(`${lines.join('\n')}\n`);
+
+const resultsDir = join(benchDir, 'results');
+await mkdir(resultsDir, { recursive: true });
+const json = {
+  meta,
+  table: rows,
+  http: http && {
+    results: http.results.map(({ route, ...result }) => ({ ...result, configuration: route.id, label: route.label, path: route.path })),
+    storeCalls: http.storeCalls,
+    skipped: http.skipped,
+  },
+  micro,
+  scale,
+};
+await writeFile(join(resultsDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
+log(`wrote ${join('bench', 'results', 'latest.json')}`);

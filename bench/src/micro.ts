@@ -1,0 +1,129 @@
+/**
+ * In-process microbenchmarks (mitata) of what one request costs inside Latchkey, step by
+ * step, and of password hashing next to Node's native PBKDF2 at the same parameters.
+ */
+import { pbkdf2 } from 'node:crypto';
+import { promisify } from 'node:util';
+import {
+  createLatchkey,
+  createPasswordHasher,
+  createTokenService,
+  type Latchkey,
+  MemoryTokenStore,
+  MemoryUserStore,
+  parseAuthorization,
+  type TokenService,
+  type TokenStore,
+  tokenAuth,
+  type UserStore,
+} from '@latchkey/core';
+import { openLibsqlStores } from '@latchkey/drizzle/libsql';
+import { do_not_optimize, measure } from 'mitata';
+// Not public API: the bench times the checksum and the digest apart from the rest of verify().
+import { digestToken, isWellFormedToken } from '../../packages/core/src/token.ts';
+import { garbageToken, unknownToken } from './tokens.ts';
+
+/** One microbenchmark's figures; times in nanoseconds. */
+export interface MicroResult {
+  readonly group: string;
+  readonly id: string;
+  readonly label: string;
+  /** The id of the row its ratios are taken against. */
+  readonly baseline: string;
+  readonly avg: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly samples: number;
+}
+
+export interface MicroOptions {
+  /** The seeded libSQL file the HTTP servers used. */
+  readonly databaseUrl: string;
+  readonly minTimeNs: number;
+  readonly passwordSamples: number;
+  readonly log: (line: string) => void;
+}
+
+const KEYWORD = 'Bearer';
+const ITERATIONS = 100_000;
+const pbkdf2Async = promisify(pbkdf2);
+
+interface Subject {
+  readonly service: TokenService;
+  readonly store: TokenStore;
+  readonly users: UserStore;
+  readonly pipeline: Latchkey;
+  readonly token: string;
+  readonly userId: string;
+}
+
+async function subject(store: TokenStore, users: UserStore, username: string): Promise<Subject> {
+  const service = createTokenService({ store });
+  const user = await users.createUser({ username, passwordHash: null });
+  if (!user) throw new Error(`user ${username} already exists`);
+  const created = await service.create(user.id);
+  if (!created.ok) throw new Error('could not issue a bench token');
+  // The first verify records lastUsedAt (a write); later ones within a minute only read.
+  await service.verify(created.token);
+  const pipeline = createLatchkey({ authenticators: [tokenAuth({ tokens: service, users, keyword: KEYWORD })] });
+  return { service, store, users, pipeline, token: created.token, userId: user.id };
+}
+
+const hex = (buffer: ArrayBuffer) => Buffer.from(buffer).toString('hex');
+
+export async function runMicro(options: MicroOptions): Promise<MicroResult[]> {
+  const { minTimeNs, log } = options;
+  const results: MicroResult[] = [];
+  const time = async (group: string, id: string, label: string, baseline: string, fn: () => unknown, slow = false) => {
+    const stats = await measure(fn, slow ? { min_samples: options.passwordSamples, min_cpu_time: 0 } : { min_cpu_time: minTimeNs });
+    results.push({ group, id, label, baseline, avg: stats.avg, p50: stats.p50, p99: stats.p99, samples: stats.samples.length });
+  };
+
+  const libsqlStores = await openLibsqlStores({ url: options.databaseUrl, migrate: false });
+  try {
+    const memory = await subject(new MemoryTokenStore(), new MemoryUserStore(), 'bench-micro');
+    const libsql = await subject(libsqlStores.tokens, libsqlStores.users, 'bench-micro');
+    const request = (token: string) => new Request('http://127.0.0.1/', { headers: { authorization: `${KEYWORD} ${token}` } });
+    const memoryRequest = request(memory.token);
+    const libsqlRequest = request(libsql.token);
+    const garbage = garbageToken(await unknownToken(memory.service));
+    const digest = digestToken(memory.token, null);
+    const libsqlDigest = digestToken(libsql.token, null);
+    const prefix = memory.service.prefix;
+    const encoder = new TextEncoder();
+
+    log('microbenchmarks: the verify path');
+    const group = 'per request (in-process, Node)';
+    await time(group, 'parse', 'parse Authorization header', 'run-memory', () => do_not_optimize(parseAuthorization(memoryRequest, KEYWORD)));
+    await time(group, 'checksum', 'checksum (well-formed?)', 'run-memory', () => do_not_optimize(isWellFormedToken(memory.token, prefix)));
+    await time(group, 'digest-noble', 'digest: noble sha256, sync (used)', 'run-memory', () => do_not_optimize(digestToken(memory.token, null)));
+    await time(group, 'digest-subtle', 'digest: crypto.subtle SHA-256', 'digest-noble', async () =>
+      do_not_optimize(hex(await crypto.subtle.digest('SHA-256', encoder.encode(memory.token)))),
+    );
+    await time(group, 'lookup-memory', 'token lookup: memory', 'run-memory', () => memory.store.findByDigest(digest));
+    await time(group, 'user-memory', 'user lookup: memory', 'run-memory', () => memory.users.findById(memory.userId));
+    await time(group, 'verify-garbage', 'verify(): garbage, no store call', 'run-memory', () => memory.service.verify(garbage));
+    await time(group, 'verify-memory', 'verify(): memory', 'run-memory', () => memory.service.verify(memory.token));
+    await time(group, 'run-memory', 'run(): memory, whole pipeline', 'run-memory', () => memory.pipeline.run(memoryRequest));
+    await time(group, 'lookup-libsql', 'token lookup: libSQL file', 'run-libsql', () => libsql.store.findByDigest(libsqlDigest));
+    // The same lookup without Drizzle's query builder and row mapping, to show what they cost.
+    const rawLookup = { sql: 'SELECT * FROM latchkey_tokens WHERE digest = ?', args: [libsqlDigest] };
+    await time(group, 'lookup-libsql-raw', 'token lookup: raw libSQL client', 'lookup-libsql', () => libsqlStores.client.execute(rawLookup));
+    await time(group, 'user-libsql', 'user lookup: libSQL file', 'run-libsql', () => libsql.users.findById(libsql.userId));
+    await time(group, 'verify-libsql', 'verify(): libSQL file', 'run-libsql', () => libsql.service.verify(libsql.token));
+    await time(group, 'run-libsql', 'run(): libSQL file, whole pipeline', 'run-libsql', () => libsql.pipeline.run(libsqlRequest));
+
+    log(`microbenchmarks: passwords, PBKDF2-SHA256 at ${ITERATIONS.toLocaleString('en')} iterations`);
+    const passwords = 'passwords (PBKDF2-SHA256, 100k)';
+    const hasher = createPasswordHasher();
+    const encoded = await hasher.hash('correct horse battery staple');
+    if (!(await hasher.verify('correct horse battery staple', encoded))) throw new Error('password round trip failed');
+    const salt = 'bench-salt-0123456789';
+    await time(passwords, 'node-pbkdf2', 'node:crypto pbkdf2 (native)', 'node-pbkdf2', () => pbkdf2Async('correct horse battery staple', salt, ITERATIONS, 32, 'sha256'), true);
+    await time(passwords, 'password-hash', 'hash (Latchkey, Web Crypto)', 'node-pbkdf2', () => hasher.hash('correct horse battery staple'), true);
+    await time(passwords, 'password-verify', 'verify (Latchkey, Web Crypto)', 'node-pbkdf2', () => hasher.verify('correct horse battery staple', encoded), true);
+    return results;
+  } finally {
+    libsqlStores.close();
+  }
+}
