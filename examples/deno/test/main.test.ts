@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { DEMO_PASSWORD, DEMO_USERNAME } from '../src/app.ts';
+// Type-only, so `deno test` type-checks the entry point it otherwise only runs in a subprocess.
+import type {} from '../src/main.ts';
 
 const exampleDir = new URL('..', import.meta.url).pathname;
 const STARTUP_LIMIT_MS = 30_000;
