@@ -11,7 +11,15 @@
  * );
  * ```
  */
-import { type AuthContext, type AuthUser, createLatchkey, type Latchkey, type LatchkeyOptions } from '@latchkey/core';
+import {
+  type AuthContext,
+  type AuthUser,
+  createLatchkey,
+  errorResponse,
+  type Latchkey,
+  type LatchkeyOptions,
+  StoreUnavailable,
+} from '@latchkey/core';
 
 /** Picks the pipeline for one request, e.g. by path: DRF's per-view settings on Workers. */
 export type LatchkeyRouter<U extends AuthUser = AuthUser> = (request: Request) => Latchkey<U>;
@@ -45,7 +53,8 @@ const toRouter = <U extends AuthUser>(setup: LatchkeySetup<U>): LatchkeyRouter<U
  * Wraps `handler` so every `fetch` runs through the pipeline first. `setup` builds the
  * pipeline from `env` (bindings and secrets only exist there); it may be async (to migrate
  * a database, say). It runs once per `env` object, so once per isolate, not per request;
- * if it throws or rejects, the request fails (500) and the next request tries again.
+ * if it throws or rejects, the request is refused with 503 (fail closed, logged) and the
+ * next request tries again.
  * The client address for throttles comes from `CF-Connecting-IP`.
  */
 export function withLatchkey<Env, U extends AuthUser = AuthUser>(
@@ -70,7 +79,14 @@ export function withLatchkey<Env, U extends AuthUser = AuthUser>(
   return {
     ...handler,
     async fetch(request, env, ctx) {
-      const pipeline = (await routerFor(env))(request);
+      let router: LatchkeyRouter<U>;
+      try {
+        router = await routerFor(env);
+      } catch (error) {
+        console.error('[latchkey] setup failed; refusing with 503:', error);
+        return errorResponse(new StoreUnavailable(error), null);
+      }
+      const pipeline = router(request);
       const host = { clientAddress: request.headers.get('CF-Connecting-IP') };
       const outcome = await pipeline.run(request, host);
       return outcome.ok ? handler.fetch(request, env, ctx, { ...outcome.identity, host }) : outcome.response;
