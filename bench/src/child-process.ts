@@ -1,38 +1,48 @@
 /**
- * Bench servers as child processes: started with a deadline, read until they print their
- * ready line, and killed by pid when the bench ends, however it ends.
+ * Children of the bench (servers, the Bun microbenchmarks): started with a deadline, read
+ * until they print their ready line, and killed by pid when the bench ends, however it ends.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { READY_PREFIX, type ServerReady } from './routes.ts';
+import { READY_PREFIX } from './child.ts';
 
-/** A running server. */
-export interface ServerProcess {
-  readonly ready: ServerReady;
+/** A running child and what it announced. */
+export interface Child<T> {
+  readonly message: T;
   /** Kills the process (SIGKILL after a grace period); resolves once it has exited. */
   stop(): Promise<void>;
 }
 
-const STARTUP_TIMEOUT_MS = 30_000;
+export interface ChildOptions {
+  /** Prefixes the child's other output on stderr. */
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  /** Added to this process's environment. */
+  readonly env: Record<string, string>;
+  readonly cwd: string;
+  /** How long the child may take to announce itself. */
+  readonly timeoutMs: number;
+}
+
 const STOP_GRACE_MS = 2_000;
 const running = new Set<ChildProcess>();
 
-/** Kills every server still running, synchronously: safe in an `exit` handler. */
-export function killAllServers(): void {
+/** Kills every child still running, synchronously: safe in an `exit` handler. */
+export function killAllChildren(): void {
   for (const child of running) child.kill('SIGKILL');
   running.clear();
 }
 
-/** Starts `command args` with `env` added, and waits for its ready line. */
-export async function startServer(
-  name: string,
-  command: string,
-  args: readonly string[],
-  env: Record<string, string>,
-  cwd: string,
-): Promise<ServerProcess> {
-  // stdin stays a pipe: the server exits when it closes, even if this process is killed.
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+/** Starts a child and waits for its `READY <json>` line. */
+export async function startChild<T>(options: ChildOptions): Promise<Child<T>> {
+  const { name } = options;
+  // stdin stays a pipe: the child exits when it closes, even if this process is killed.
+  const child = spawn(options.command, options.args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   running.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   exited.then(() => running.delete(child));
@@ -46,18 +56,17 @@ export async function startServer(
   };
 
   try {
-    const ready = await new Promise<ServerReady>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${name} server did not start within ${STARTUP_TIMEOUT_MS} ms`)), STARTUP_TIMEOUT_MS);
-      const lines = createInterface({ input: child.stdout! });
-      lines.on('line', (line) => {
+    let timer: NodeJS.Timeout | undefined;
+    const message = await new Promise<T>((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`${name} did not get ready within ${options.timeoutMs} ms`)), options.timeoutMs);
+      createInterface({ input: child.stdout! }).on('line', (line) => {
         if (!line.startsWith(READY_PREFIX)) return process.stderr.write(`[${name}] ${line}\n`);
-        clearTimeout(timer);
-        resolve(JSON.parse(line.slice(READY_PREFIX.length)) as ServerReady);
+        resolve(JSON.parse(line.slice(READY_PREFIX.length)) as T);
       });
-      child.once('error', (error) => reject(new Error(`${name} server failed to start`, { cause: error })));
-      exited.then(() => reject(new Error(`${name} server exited before it was ready (code ${child.exitCode})`)));
-    });
-    return { ready, stop };
+      child.once('error', (error) => reject(new Error(`${name} failed to start`, { cause: error })));
+      exited.then(() => reject(new Error(`${name} exited before it was ready (code ${child.exitCode})`)));
+    }).finally(() => clearTimeout(timer));
+    return { message, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -21,10 +21,12 @@ import { openLibsqlStores } from '@latchkey/drizzle/libsql';
 import { do_not_optimize, measure } from 'mitata';
 // Not public API: the bench times the checksum and the digest apart from the rest of verify().
 import { digestToken, isWellFormedToken } from '../../packages/core/src/token.ts';
+import type { Runtime } from './runtimes.ts';
 import { garbageToken, unknownToken } from './tokens.ts';
 
 /** One microbenchmark's figures; times in nanoseconds. */
 export interface MicroResult {
+  readonly runtime: Runtime;
   readonly group: string;
   readonly id: string;
   readonly label: string;
@@ -37,8 +39,11 @@ export interface MicroResult {
 }
 
 export interface MicroOptions {
+  readonly runtime: Runtime;
   /** The seeded libSQL file the HTTP servers used. */
   readonly databaseUrl: string;
+  /** Owner of the tokens this run issues; unique per run, since runs share the file. */
+  readonly username: string;
   readonly minTimeNs: number;
   readonly passwordSamples: number;
   readonly log: (line: string) => void;
@@ -76,13 +81,13 @@ export async function runMicro(options: MicroOptions): Promise<MicroResult[]> {
   const results: MicroResult[] = [];
   const time = async (group: string, id: string, label: string, baseline: string, fn: () => unknown, slow = false) => {
     const stats = await measure(fn, slow ? { min_samples: options.passwordSamples, min_cpu_time: 0 } : { min_cpu_time: minTimeNs });
-    results.push({ group, id, label, baseline, avg: stats.avg, p50: stats.p50, p99: stats.p99, samples: stats.samples.length });
+    results.push({ runtime: options.runtime, group, id, label, baseline, avg: stats.avg, p50: stats.p50, p99: stats.p99, samples: stats.samples.length });
   };
 
   const libsqlStores = await openLibsqlStores({ url: options.databaseUrl, migrate: false });
   try {
-    const memory = await subject(new MemoryTokenStore(), new MemoryUserStore(), 'bench-micro');
-    const libsql = await subject(libsqlStores.tokens, libsqlStores.users, 'bench-micro');
+    const memory = await subject(new MemoryTokenStore(), new MemoryUserStore(), options.username);
+    const libsql = await subject(libsqlStores.tokens, libsqlStores.users, options.username);
     const request = (token: string) => new Request('http://127.0.0.1/', { headers: { authorization: `${KEYWORD} ${token}` } });
     const memoryRequest = request(memory.token);
     const libsqlRequest = request(libsql.token);
@@ -93,7 +98,7 @@ export async function runMicro(options: MicroOptions): Promise<MicroResult[]> {
     const encoder = new TextEncoder();
 
     log('microbenchmarks: the verify path');
-    const group = 'per request (in-process, Node)';
+    const group = `per request, in-process (${options.runtime})`;
     await time(group, 'parse', 'parse Authorization header', 'run-memory', () => do_not_optimize(parseAuthorization(memoryRequest, KEYWORD)));
     await time(group, 'checksum', 'checksum (well-formed?)', 'run-memory', () => do_not_optimize(isWellFormedToken(memory.token, prefix)));
     await time(group, 'digest-noble', 'digest: noble sha256, sync (used)', 'run-memory', () => do_not_optimize(digestToken(memory.token, null)));
@@ -114,7 +119,7 @@ export async function runMicro(options: MicroOptions): Promise<MicroResult[]> {
     await time(group, 'run-libsql', 'run(): libSQL file, whole pipeline', 'run-libsql', () => libsql.pipeline.run(libsqlRequest));
 
     log(`microbenchmarks: passwords, PBKDF2-SHA256 at ${ITERATIONS.toLocaleString('en')} iterations`);
-    const passwords = 'passwords (PBKDF2-SHA256, 100k)';
+    const passwords = `passwords, PBKDF2-SHA256 at 100k (${options.runtime})`;
     const hasher = createPasswordHasher();
     const encoded = await hasher.hash('correct horse battery staple');
     if (!(await hasher.verify('correct horse battery staple', encoded))) throw new Error('password round trip failed');

@@ -50,7 +50,7 @@ export function httpRows(results: readonly HttpResult[]): TableRow[] {
 
 export function microRows(results: readonly MicroResult[]): TableRow[] {
   return results.map((result) => {
-    const base = results.find((other) => other.id === result.baseline);
+    const base = results.find((other) => other.runtime === result.runtime && other.id === result.baseline);
     const row = { rate: 1e9 / result.avg, p50: result.p50, p99: result.p99 };
     const own = base === result || !base;
     return {

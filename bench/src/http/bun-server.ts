@@ -4,13 +4,12 @@
  * to show what Hono itself costs on Bun.
  */
 import { withLatchkey } from '@latchkey/bun';
+import { announce, exitWithParent, requiredEnv } from '../child.ts';
 import { createBenchApp } from './app.ts';
 import { createServerFixture } from './fixture.ts';
-import { READY_PREFIX, type ServerReady } from './routes.ts';
-import { exitWithParent, serveOptionsFromEnv } from './serve-options.ts';
+import type { ServerReady } from './routes.ts';
 
-const { databaseUrl, username } = serveOptionsFromEnv(process.env);
-const fixture = await createServerFixture(databaseUrl, username);
+const fixture = await createServerFixture(requiredEnv('BENCH_DATABASE_URL'), requiredEnv('BENCH_USERNAME'));
 const app = createBenchApp(fixture);
 const ok = () => new Response('ok');
 const server = Bun.serve({
@@ -23,7 +22,7 @@ const server = Bun.serve({
   fetch: app.fetch,
 });
 const ready: ServerReady = { port: server.port ?? 0, version: Bun.version, credentials: fixture.credentials };
-process.stdout.write(`${READY_PREFIX}${JSON.stringify(ready)}\n`);
+announce(ready);
 exitWithParent(() => {
   server.stop(true);
   fixture.close();

@@ -91,10 +91,7 @@ export type Credentials = Readonly<Record<Exclude<Credential, 'none'>, string>>;
 /** The `Authorization` keyword every configuration uses, so all requests are the same size. */
 export const KEYWORD = 'Bearer';
 
-/** The line a server prints once it listens: `READY <json of ServerReady>`. */
-export const READY_PREFIX = 'READY ';
-
-/** What a server reports when it is ready. */
+/** What a server announces once it listens. */
 export interface ServerReady {
   readonly port: number;
   /** The runtime's version, e.g. `v20.20.2` or `1.4.5`. */

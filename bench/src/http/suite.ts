@@ -3,14 +3,13 @@
  * up, then measured in interleaved rounds (each round starts one configuration later, so
  * none always runs first or last), medians kept.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { type Child, startChild } from '../child-process.ts';
+import type { Runtime, RuntimeCommand } from '../runtimes.ts';
 import { median } from '../stats.ts';
 import { load, type LoadResult } from './load.ts';
-import { KEYWORD, type Route, ROUTES, STATS_PATH, type StoreCalls } from './routes.ts';
-import { type ServerProcess, startServer } from './server-process.ts';
+import { KEYWORD, type Route, ROUTES, type ServerReady, STATS_PATH, type StoreCalls } from './routes.ts';
 
-export type Runtime = 'node' | 'bun';
+type Server = Child<ServerReady>;
 
 /** One configuration on one runtime, as measured. */
 export interface HttpResult {
@@ -38,6 +37,8 @@ export interface StoreCallCheck {
 
 export interface HttpSuiteOptions {
   readonly benchDir: string;
+  /** The runtimes to serve from. */
+  readonly runtimes: readonly RuntimeCommand[];
   readonly databaseUrl: string;
   readonly rounds: number;
   readonly duration: number;
@@ -49,15 +50,15 @@ export interface HttpSuiteOptions {
 export interface HttpSuiteResult {
   readonly results: readonly HttpResult[];
   readonly storeCalls: readonly StoreCallCheck[];
-  /** Why a runtime was left out, if one was. */
-  readonly skipped: Readonly<Partial<Record<Runtime, string>>>;
   /** Each server's runtime version. */
   readonly versions: Readonly<Partial<Record<Runtime, string>>>;
 }
 
+const SERVER_STARTUP_MS = 30_000;
+
 interface Target {
   readonly runtime: Runtime;
-  readonly server: ServerProcess;
+  readonly server: Server;
   readonly route: Route;
   readonly url: string;
   readonly headers: Record<string, string>;
@@ -68,57 +69,34 @@ interface Target {
   requests: number;
 }
 
-/** The `bun` binary the workspace installed, looked for from `dir` upwards. */
-export function findBun(dir: string): string | null {
-  for (let at = dir; ; at = dirname(at)) {
-    const candidate = join(at, 'node_modules', '.bin', 'bun');
-    if (existsSync(candidate)) return candidate;
-    if (dirname(at) === at) return null;
-  }
-}
-
 export async function runHttpSuite(options: HttpSuiteOptions): Promise<HttpSuiteResult> {
   const { benchDir, databaseUrl, log } = options;
-  const servers = new Map<Runtime, ServerProcess>();
-  const skipped: Partial<Record<Runtime, string>> = {};
+  const servers = new Map<Runtime, Server>();
   try {
-    servers.set(
-      'node',
-      await startServer(
-        'node',
-        process.execPath,
-        ['--conditions=source', '--import', 'tsx', 'src/http/node-server.ts'],
-        { BENCH_DATABASE_URL: databaseUrl, BENCH_USERNAME: 'bench-node' },
-        benchDir,
-      ),
-    );
-    const bun = findBun(benchDir);
-    if (bun) {
+    for (const { runtime, command, args } of options.runtimes) {
       servers.set(
-        'bun',
-        await startServer(
-          'bun',
-          bun,
-          ['--conditions=source', 'src/http/bun-server.ts'],
-          { BENCH_DATABASE_URL: databaseUrl, BENCH_USERNAME: 'bench-bun' },
-          benchDir,
-        ),
+        runtime,
+        await startChild<ServerReady>({
+          name: `${runtime} server`,
+          command,
+          args: [...args, `src/http/${runtime}-server.ts`],
+          env: { BENCH_DATABASE_URL: databaseUrl, BENCH_USERNAME: `bench-${runtime}` },
+          cwd: benchDir,
+          timeoutMs: SERVER_STARTUP_MS,
+        }),
       );
-    } else {
-      skipped.bun = 'no node_modules/.bin/bun (run npm install)';
-      log('bun not found: measuring Node only');
     }
 
     const targets: Target[] = [];
     for (const [runtime, server] of servers) {
       for (const route of ROUTES) {
         if (route.bunOnly && runtime !== 'bun') continue;
-        const token = route.credential === 'none' ? null : server.ready.credentials[route.credential];
+        const token = route.credential === 'none' ? null : server.message.credentials[route.credential];
         targets.push({
           runtime,
           server,
           route,
-          url: `http://127.0.0.1:${server.ready.port}${route.path}`,
+          url: `http://127.0.0.1:${server.message.port}${route.path}`,
           headers: token === null ? {} : { authorization: `${KEYWORD} ${token}` },
           rounds: [],
           responses: 0,
@@ -158,7 +136,7 @@ export async function runHttpSuite(options: HttpSuiteOptions): Promise<HttpSuite
 
     const storeCalls: StoreCallCheck[] = [];
     for (const [runtime, server] of servers) {
-      const response = await fetch(`http://127.0.0.1:${server.ready.port}${STATS_PATH}`);
+      const response = await fetch(`http://127.0.0.1:${server.message.port}${STATS_PATH}`);
       const calls = (await response.json()) as StoreCalls;
       const count = (id: string, key: 'responses' | 'requests') =>
         targets.find((target) => target.runtime === runtime && target.route.id === id)?.[key] ?? 0;
@@ -194,8 +172,8 @@ export async function runHttpSuite(options: HttpSuiteOptions): Promise<HttpSuite
         unexpected,
       };
     });
-    const versions = Object.fromEntries([...servers].map(([runtime, server]) => [runtime, server.ready.version]));
-    return { results, storeCalls, skipped, versions };
+    const versions = Object.fromEntries([...servers].map(([runtime, server]) => [runtime, server.message.version]));
+    return { results, storeCalls, versions };
   } finally {
     await Promise.all([...servers.values()].map((server) => server.stop()));
   }
