@@ -5,8 +5,8 @@
 import { MemoryThrottleStore } from '../memory-throttle-store.ts';
 import { MemoryTokenStore } from '../memory-token-store.ts';
 import { type MemoryUser, MemoryUserStore } from '../memory-user-store.ts';
-import { createPasswordHasher } from '../password.ts';
-import { createTokenService, type TokenServiceOptions } from '../token-service.ts';
+import { createPasswordHasher, type PasswordHasher } from '../password.ts';
+import { createTokenService, type TokenService, type TokenServiceOptions } from '../token-service.ts';
 import { type AuthEndpointsOptions, createAuthEndpoints } from './router.ts';
 
 /** Every fixture user's password. */
@@ -27,9 +27,22 @@ export interface Send {
   readonly client?: string;
 }
 
-/** Builds the fixture; `options` override the endpoints' options, `tokenOptions` the token service's. */
+/** The fixture's stores, for options that need them. */
+export interface FixtureStores {
+  readonly users: MemoryUserStore;
+  readonly tokens: TokenService;
+  readonly passwords: PasswordHasher;
+}
+
+type Options = Partial<AuthEndpointsOptions<MemoryUser>>;
+
+/**
+ * Builds the fixture: users alice and bob (password `PASSWORD`). `options` (or a function
+ * of the stores returning them) override the endpoints' options, `tokenOptions` the token
+ * service's.
+ */
 export async function endpointFixture(
-  options: Partial<AuthEndpointsOptions<MemoryUser>> = {},
+  options: Options | ((stores: FixtureStores) => Options) = {},
   tokenOptions: Partial<TokenServiceOptions> = {},
 ) {
   let clock = 1_750_000_000_000;
@@ -48,7 +61,7 @@ export async function endpointFixture(
     passwords,
     throttle: { store: new MemoryThrottleStore(), now },
     onError: (error) => errors.push(error),
-    ...options,
+    ...(typeof options === 'function' ? options({ users, tokens, passwords }) : options),
   });
 
   /** Sends a request through `handle`; fails the test if the path is not answered. */
