@@ -3,7 +3,7 @@
  * `@latchkey/core`; this file only translates Bun's handler arguments into it.
  */
 import type { BunRequest, Serve, Server } from 'bun';
-import { type AuthContext, type AuthUser, createLatchkey, type HostContext, type Latchkey, type LatchkeyOptions } from '@latchkey/core';
+import { type AuthContext, type AuthUser, type HostContext, type Latchkey, type LatchkeyOptions, toLatchkey } from '@latchkey/core';
 
 const METHODS: ReadonlySet<string> = new Set<Serve.HTTPMethod>(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']);
 
@@ -107,7 +107,3 @@ export function hostContext(request: Request, server: Pick<Server<unknown>, 'req
   return { clientAddress: server.requestIP(request)?.address ?? null };
 }
 
-// A built pipeline has `run`; options never do.
-function toLatchkey<U extends AuthUser>(pipeline: Latchkey<U> | LatchkeyOptions<U>): Latchkey<U> {
-  return 'run' in pipeline && typeof pipeline.run === 'function' ? pipeline : createLatchkey(pipeline as LatchkeyOptions<U>);
-}

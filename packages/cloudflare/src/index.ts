@@ -14,11 +14,11 @@
 import {
   type AuthContext,
   type AuthUser,
-  createLatchkey,
   errorResponse,
   type Latchkey,
   type LatchkeyOptions,
   StoreUnavailable,
+  toLatchkey,
 } from '@latchkey/core';
 
 /** Picks the pipeline for one request, e.g. by path: DRF's per-view settings on Workers. */
@@ -40,12 +40,9 @@ export type LatchkeyExportedHandler<Env = unknown, U extends AuthUser = AuthUser
   fetch: LatchkeyFetchHandler<Env, U>;
 };
 
-const isPipeline = <U extends AuthUser>(value: LatchkeyOptions<U> | Latchkey<U>): value is Latchkey<U> =>
-  typeof (value as Partial<Latchkey<U>>).run === 'function';
-
 const toRouter = <U extends AuthUser>(setup: LatchkeySetup<U>): LatchkeyRouter<U> => {
   if (typeof setup === 'function') return setup;
-  const pipeline = isPipeline(setup) ? setup : createLatchkey(setup);
+  const pipeline = toLatchkey(setup);
   return () => pipeline;
 };
 

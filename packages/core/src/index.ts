@@ -33,6 +33,7 @@ export {
   type PipelineOutcome,
   protect,
   type ProtectedHandler,
+  toLatchkey,
 } from './latchkey.ts';
 export { MemoryThrottleStore, type MemoryThrottleStoreOptions } from './memory-throttle-store.ts';
 export { MemoryTokenStore } from './memory-token-store.ts';

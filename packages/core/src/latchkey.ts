@@ -157,3 +157,12 @@ export function protect<U extends AuthUser = AuthUser>(
 ): FetchHandler {
   return createLatchkey(options).protect(handler);
 }
+
+/**
+ * A pipeline from either a built pipeline or the options to build one: every adapter
+ * accepts both, and this is the one place that tells them apart (a pipeline has `run`).
+ */
+export function toLatchkey<U extends AuthUser = AuthUser>(pipelineOrOptions: Latchkey<U> | LatchkeyOptions<U>): Latchkey<U> {
+  const candidate = pipelineOrOptions as Partial<Latchkey<U>>;
+  return typeof candidate.run === 'function' ? (pipelineOrOptions as Latchkey<U>) : createLatchkey(pipelineOrOptions as LatchkeyOptions<U>);
+}

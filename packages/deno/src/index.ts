@@ -10,10 +10,10 @@
 import {
   type AuthContext,
   type AuthUser,
-  createLatchkey,
   type HostContext,
   type Latchkey,
   type LatchkeyOptions,
+  toLatchkey,
 } from '@latchkey/core';
 
 /**
@@ -76,7 +76,3 @@ export function hostContext(info: ServeHandlerInfo): HostContext {
   return { clientAddress: info.remoteAddr.hostname ?? null };
 }
 
-// A built pipeline has `run`; options never do.
-function toLatchkey<U extends AuthUser>(pipeline: Latchkey<U> | LatchkeyOptions<U>): Latchkey<U> {
-  return 'run' in pipeline && typeof pipeline.run === 'function' ? pipeline : createLatchkey(pipeline as LatchkeyOptions<U>);
-}

@@ -16,11 +16,11 @@ import {
   type AuthEndpointsOptions,
   type AuthUser,
   createAuthEndpoints,
-  createLatchkey,
   type HostContext,
   type Latchkey,
   type LatchkeyOptions,
   type TokenRecord,
+  toLatchkey,
 } from '@latchkey/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
@@ -56,9 +56,6 @@ export interface HonoLatchkeyOptions {
   readonly clientAddress?: (c: Context) => string | null | undefined;
 }
 
-const isPipeline = <U extends AuthUser>(value: Latchkey<U> | LatchkeyOptions<U>): value is Latchkey<U> =>
-  typeof (value as Partial<Latchkey<U>>).run === 'function';
-
 const isEndpoints = <U extends AuthUser>(value: AuthEndpoints | AuthEndpointsOptions<U>): value is AuthEndpoints =>
   typeof (value as Partial<AuthEndpoints>).handle === 'function';
 
@@ -77,7 +74,7 @@ export function latchkey<U extends AuthUser = AuthUser>(
   options: HonoLatchkeyOptions = {},
 ): MiddlewareHandler<LatchkeyEnv<U>> {
   // Built once per middleware, never per request.
-  const pipeline = isPipeline(pipelineOrOptions) ? pipelineOrOptions : createLatchkey(pipelineOrOptions);
+  const pipeline = toLatchkey(pipelineOrOptions);
 
   return createMiddleware<LatchkeyEnv<U>>(async (c, next) => {
     const outcome = await pipeline.run(c.req.raw, hostContext(c, options));
