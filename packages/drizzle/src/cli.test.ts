@@ -1,0 +1,335 @@
+// The `latchkey` command end to end: each test runs it as a user would, as a process in a
+// temporary working directory, built from its TypeScript source.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type CreateTokenInput, createPasswordHasher, createTokenService } from '@latchkey/core';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LibsqlStores, openLibsqlStores } from './libsql.ts';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
+
+// Every test starts a process: well under a second, several on a busy machine.
+const SLOW = { timeout: 60_000 };
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * The command bundled from source (the `source` condition, so never a stale dist/) into one
+ * file that plain node runs. Through tsx each run would cost 2-3 s of CPU here, its loader
+ * hooks seeing every one of drizzle's modules; bundled, about 0.6 s. @libsql/client, which
+ * loads a native addon, stays external and resolves from the workspace's node_modules.
+ */
+const bundleDir = join(root, 'node_modules/.cache/latchkey-cli-test');
+const bundle = join(bundleDir, `cli-${process.pid}.mjs`);
+
+/** Runs `command` in `cwd` with only the given LATCHKEY_* variables set. */
+function execute(command: string[], cwd: string, env: Record<string, string>, stdin: string): Promise<Run> {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('LATCHKEY_')));
+  const child = spawn(command[0]!, command.slice(1), { cwd, env: { ...inherited, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stdin.end(stdin);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** `latchkey …args` in `cwd`. */
+const latchkey = (cwd: string, args: string[], env: Record<string, string> = {}, stdin = '') =>
+  execute([process.execPath, bundle, ...args], cwd, env, stdin);
+
+/** A failure as the command must report it: exit code, one line on stderr, no stack. */
+function expectFailure(run: Run, code: number, message: RegExp): void {
+  expect(run.stdout).toBe('');
+  expect(run.stderr).toMatch(/^latchkey: [^\n]+\n$/);
+  expect(run.stderr).toMatch(message);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+  expect(run.code).toBe(code);
+}
+
+const tokenOf = (run: Run) => /^Generated token (\S+) for user \S+\n$/.exec(run.stdout)?.[1] ?? '';
+
+describe('latchkey', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'latchkey-cli-'));
+  const env = { LATCHKEY_SECRET: SECRET };
+  let stores: LibsqlStores;
+  let alice = '';
+  const service = () => createTokenService({ store: stores.tokens, secret: SECRET });
+  // State a test needs but does not test is made in this process, through the stores.
+  const addUser = async (username: string) => (await stores.users.createUser({ username, passwordHash: null }))!.id;
+  const addToken = async (userId: string, input: CreateTokenInput = {}) => {
+    const created = await service().create(userId, input);
+    if (!created.ok) throw new Error('token not created');
+    return created;
+  };
+
+  beforeAll(async () => {
+    mkdirSync(bundleDir, { recursive: true });
+    await build({
+      entryPoints: [cli],
+      outfile: bundle,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      conditions: ['source'],
+      external: ['@libsql/client'],
+      logLevel: 'silent',
+    });
+    expect((await latchkey(cwd, ['migrate'], env)).stdout).toBe('Database is up to date.\n');
+    stores = await openLibsqlStores({ url: `file:${join(cwd, 'latchkey.db')}`, migrate: false });
+    alice = await addUser('alice');
+  }, 60_000);
+  afterAll(() => {
+    stores?.close();
+    rmSync(cwd, { recursive: true, force: true });
+    rmSync(bundle, { force: true });
+  });
+
+  it('--help describes every command and exits 0', SLOW, async () => {
+    const help = await latchkey(cwd, ['--help']);
+    for (const command of ['migrate', 'createuser', 'createtoken', 'tokens', 'revoke', 'purge']) {
+      expect(help.stdout).toContain(`  ${command} `);
+    }
+    expect(help.stdout).toContain('LATCHKEY_SECRET');
+    expect(help.code).toBe(0);
+  });
+
+  it('runs straight from its TypeScript source through tsx, as in the workspace', SLOW, async () => {
+    const tsx = [join(root, 'node_modules/.bin/tsx'), '--conditions=source', cli];
+    expect(await execute([...tsx, '--help'], cwd, {}, '')).toEqual(await latchkey(cwd, ['--help']));
+    expect(await execute([...tsx, 'tokens', 'nobody'], cwd, env, '')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'latchkey: unknown user "nobody"\n',
+    });
+  });
+
+  it('migrate creates latchkey.db in the working directory, and again changes nothing', SLOW, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-cli-migrate-'));
+    try {
+      expect(await latchkey(dir, ['migrate'])).toEqual({ code: 0, stdout: 'Database is up to date.\n', stderr: '' });
+      expect(existsSync(join(dir, 'latchkey.db'))).toBe(true);
+      expect((await latchkey(dir, ['migrate'])).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes the database from --db, else LATCHKEY_DATABASE_URL', SLOW, async () => {
+    const [fromFlag, fromEnv] = await Promise.all([
+      latchkey(cwd, ['migrate', '--db', 'file:flag.db'], { LATCHKEY_DATABASE_URL: 'file:ignored.db' }),
+      latchkey(cwd, ['migrate'], { LATCHKEY_DATABASE_URL: 'file:env.db' }),
+    ]);
+    expect([fromFlag.code, fromEnv.code]).toEqual([0, 0]);
+    expect(['flag.db', 'env.db', 'ignored.db'].map((file) => existsSync(join(cwd, file)))).toEqual([true, true, false]);
+  });
+
+  it('createuser makes an active user with no password, who cannot log in with one', SLOW, async () => {
+    const result = await latchkey(cwd, ['createuser', 'bob'], env);
+    expect(result.stdout).toMatch(/^Created user bob \(id \d+\)\n$/);
+    const bob = await stores.users.findByUsername('bob');
+    expect(bob).toMatchObject({ isActive: true, isStaff: false });
+    expect(await stores.users.getPasswordHash(bob!.id)).toBeNull();
+  });
+
+  it('createuser --staff --password-stdin makes a staff user whose password verifies', SLOW, async () => {
+    const result = await latchkey(cwd, ['createuser', 'root', '--staff', '--password-stdin'], env, 's3cret password\n');
+    expect(result.stdout).toMatch(/^Created staff user root \(id \d+\)\n$/);
+    const root = await stores.users.findByUsername('root');
+    expect(root?.isStaff).toBe(true);
+    const hash = await stores.users.getPasswordHash(root!.id);
+    expect(await createPasswordHasher().verify('s3cret password', hash)).toBe(true);
+  });
+
+  it('createtoken prints the token once, in DRF\'s words, and the app accepts it', SLOW, async () => {
+    const result = await latchkey(cwd, ['createtoken', 'alice'], env);
+    expect(result.stdout).toMatch(/^Generated token lk_\S+ for user alice\n$/);
+    const verified = await service().verify(tokenOf(result));
+    expect(verified.ok && verified.record.userId).toBe(alice);
+  });
+
+  it('createtoken tokens verify only with the same LATCHKEY_SECRET, and carry its token prefix', SLOW, async () => {
+    const result = await latchkey(cwd, ['createtoken', 'alice'], { LATCHKEY_TOKEN_PREFIX: 'app_' });
+    const token = tokenOf(result);
+    expect(token.startsWith('app_')).toBe(true);
+    const withSecret = createTokenService({ store: stores.tokens, secret: SECRET, prefix: 'app_' });
+    const withoutSecret = createTokenService({ store: stores.tokens, prefix: 'app_' });
+    expect(await withSecret.verify(token)).toEqual({ ok: false, reason: 'unknown' });
+    expect((await withoutSecret.verify(token)).ok).toBe(true);
+  });
+
+  it('createtoken --name, --scope (repeated) and --expires set the token up', SLOW, async () => {
+    const before = Date.now();
+    const result = await latchkey(
+      cwd,
+      ['createtoken', 'alice', '--name', 'ci', '--scope', 'read', '--scope', 'write', '--expires', '30d'],
+      env,
+    );
+    const verified = await service().verify(tokenOf(result));
+    if (!verified.ok) throw new Error('token rejected');
+    expect(verified.record).toMatchObject({ name: 'ci', scopes: ['read', 'write'] });
+    const thirtyDays = 30 * 86_400_000;
+    expect(verified.record.expiresAt! - verified.record.createdAt).toBe(thirtyDays);
+    expect(verified.record.createdAt).toBeGreaterThanOrEqual(before);
+  });
+
+  it("createtoken -r revokes the user's earlier tokens first", SLOW, async () => {
+    const carol = await addUser('carol');
+    const earlier = await addToken(carol);
+    const token = tokenOf(await latchkey(cwd, ['createtoken', 'carol', '-r'], env));
+    expect(await service().verify(earlier.token)).toEqual({ ok: false, reason: 'unknown' });
+    expect((await service().verify(token)).ok).toBe(true);
+    expect(await stores.tokens.listForUser(carol)).toHaveLength(1);
+  });
+
+  it("tokens lists a user's tokens without their secrets or digests", SLOW, async () => {
+    const dave = await addUser('dave');
+    const { token, record } = await addToken(dave, { name: 'laptop', scopes: ['read'] });
+    const result = await latchkey(cwd, ['tokens', 'dave'], env);
+    const [header, row, ...rest] = result.stdout.trimEnd().split('\n');
+    expect(header?.split(/\s{2,}/)).toEqual(['ID', 'NAME', 'SCOPES', 'CREATED', 'EXPIRES', 'LAST USED']);
+    expect(row?.split(/\s{2,}/)).toEqual([
+      record.id,
+      'laptop',
+      'read',
+      new Date(record.createdAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      'never',
+      'never',
+    ]);
+    expect(rest).toEqual([]);
+    expect(result.stdout).not.toContain(token);
+    expect(result.stdout).not.toContain(record.digest);
+  });
+
+  it('tokens says so when a user has none', SLOW, async () => {
+    await addUser('erin');
+    expect((await latchkey(cwd, ['tokens', 'erin'], env)).stdout).toBe('No tokens for user erin.\n');
+  });
+
+  it('revoke <token-id> revokes that token only', SLOW, async () => {
+    // Records with chosen ids: core's random ids may start with "-" (see the next test).
+    const record = (id: string) => ({
+      id,
+      userId: alice,
+      digest: id.padEnd(64, '0'),
+      name: null,
+      scopes: [],
+      createdAt: Date.now(),
+      expiresAt: null,
+      lastUsedAt: null,
+    });
+    const [target, other] = [record('revoke-target'), record('revoke-other')];
+    await stores.tokens.insert(target);
+    await stores.tokens.insert(other);
+    const result = await latchkey(cwd, ['revoke', 'revoke-target'], env);
+    expect(result).toEqual({ code: 0, stdout: 'Revoked token revoke-target\n', stderr: '' });
+    expect(await stores.tokens.findByDigest(target.digest)).toBeNull();
+    expect(await stores.tokens.findByDigest(other.digest)).toMatchObject({ id: 'revoke-other' });
+  });
+
+  it('revoke -- <token-id> takes an id that starts with "-"', SLOW, async () => {
+    const created = await addToken(alice);
+    const result = await latchkey(cwd, ['revoke', '--', created.record.id], env);
+    expect(result).toEqual({ code: 0, stdout: `Revoked token ${created.record.id}\n`, stderr: '' });
+    expect(await service().verify(created.token)).toEqual({ ok: false, reason: 'unknown' });
+  });
+
+  it("revoke --user revokes all of the user's tokens", SLOW, async () => {
+    const frank = await addUser('frank');
+    await addToken(frank);
+    await addToken(frank);
+    const result = await latchkey(cwd, ['revoke', '--user', 'frank'], env);
+    expect(result.stdout).toBe('Revoked 2 tokens of user frank\n');
+    expect(await stores.tokens.listForUser(frank)).toEqual([]);
+  });
+
+  it('purge deletes expired tokens and keeps live ones', SLOW, async () => {
+    const past = createTokenService({ store: stores.tokens, secret: SECRET, now: () => Date.now() - 120_000 });
+    const expired = await past.create(alice, { ttl: 60_000 });
+    const live = await addToken(alice, { ttl: 60_000 });
+    const result = await latchkey(cwd, ['purge'], env);
+    expect(result.stdout).toMatch(/^Purged [1-9]\d* expired tokens?\n$/);
+    expect(expired.ok && (await stores.tokens.findByDigest(expired.record.digest))).toBeNull();
+    expect(await stores.tokens.findByDigest(live.record.digest)).toMatchObject({ userId: alice });
+  });
+
+  describe.concurrent('fails with one line on stderr, never a stack trace', () => {
+    const failures: Array<[string, string[], number, RegExp, (Record<string, string> | string)?]> = [
+      ['an unknown user (createtoken)', ['createtoken', 'nobody'], 1, /unknown user "nobody"/],
+      ['an unknown user (tokens)', ['tokens', 'nobody'], 1, /unknown user "nobody"/],
+      ['an unknown user (revoke --user)', ['revoke', '--user', 'nobody'], 1, /unknown user "nobody"/],
+      ['a taken username', ['createuser', 'alice'], 1, /user "alice" already exists/],
+      ['an invalid username', ['createuser', 'no spaces'], 1, /a username is/],
+      ['an empty password on stdin', ['createuser', 'gina', '--password-stdin'], 1, /empty password/, '\n'],
+      ['an unknown token id', ['revoke', 'no-such-id'], 1, /no token with id "no-such-id"/],
+      ['a bad duration', ['createtoken', 'alice', '--expires', '3 weeks'], 2, /bad duration "3 weeks"/],
+      ['an invalid scope', ['createtoken', 'alice', '--scope', 'a"b'], 1, /scope/],
+      ['an unknown command', ['frobnicate'], 2, /unknown command "frobnicate"/],
+      ['no command', [], 2, /missing command/],
+      ['an unknown option', ['tokens', 'alice', '--verbose'], 2, /--verbose/],
+      ["another command's option", ['purge', '--staff'], 2, /--staff/],
+      ['a missing argument', ['createtoken'], 2, /createtoken needs <username>/],
+      ['an extra argument', ['tokens', 'alice', 'bob'], 2, /unexpected argument "bob"/],
+      ['revoke with both an id and --user', ['revoke', 'some-id', '--user', 'alice'], 2, /not both/],
+      ['revoke with neither an id nor --user', ['revoke'], 2, /token id or --user/],
+      ['a secret shorter than 32 bytes', ['createtoken', 'alice'], 1, /secret must be at least 32 bytes/, { LATCHKEY_SECRET: 'short' }],
+      ['a missing database file', ['tokens', 'alice', '--db', 'file:missing.db'], 1, /no database at missing\.db: run "latchkey migrate"/],
+      ['a directory that does not exist', ['migrate', '--db', 'file:no/such/dir/x.db'], 1, /unable to open|no such|ConnectionFailed/i],
+      ['an unreachable remote database', ['tokens', 'alice', '--db', 'http://127.0.0.1:9'], 1, /fetch failed/],
+    ];
+    for (const [what, args, code, message, extra] of failures) {
+      it(what, SLOW, async () => {
+        const result = await latchkey(cwd, args, typeof extra === 'object' ? extra : env, typeof extra === 'string' ? extra : '');
+        expectFailure(result, code, message);
+      });
+    }
+
+    it('a database that was never migrated', SLOW, async () => {
+      const empty = await openLibsqlStores({ url: `file:${join(cwd, 'empty.db')}`, migrate: false });
+      empty.close();
+      expectFailure(await latchkey(cwd, ['tokens', 'alice', '--db', 'file:empty.db']), 1, /no Latchkey tables: run "latchkey migrate"/);
+    });
+
+    it('a missing database is not created by commands other than migrate', SLOW, async () => {
+      await latchkey(cwd, ['createuser', 'hal', '--db', 'file:typo.db']);
+      expect(existsSync(join(cwd, 'typo.db'))).toBe(false);
+    });
+
+    it('a remote database that refuses: the auth token is sent, and never printed', SLOW, async () => {
+      const seen: Array<string | undefined> = [];
+      const server = createServer((request, response) => {
+        seen.push(request.headers.authorization);
+        response.writeHead(401).end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const result = await latchkey(cwd, ['migrate'], {
+          LATCHKEY_DATABASE_URL: url,
+          LATCHKEY_DATABASE_AUTH_TOKEN: 'remote-auth-token',
+        });
+        expectFailure(result, 1, /.+/);
+        expect(result.stderr).not.toContain('remote-auth-token');
+        expect(seen[0]).toBe('Bearer remote-auth-token');
+      } finally {
+        server.close();
+      }
+    });
+  });
+});

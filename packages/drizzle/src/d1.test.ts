@@ -1,0 +1,98 @@
+// The stores on Cloudflare D1, in workerd through Miniflare: core's conformance suites
+// against a real D1 binding, migrations applied from Node and from inside a Worker.
+import { fileURLToPath } from 'node:url';
+import { tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { build } from 'esbuild';
+import { Miniflare } from 'miniflare';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { d1Stores, migrateD1 } from './d1.ts';
+import { migrations } from './migrations.ts';
+import { latchkeyTokens, latchkeyUsers } from './schema.ts';
+
+// Compatibility dates after 2026-05-03 make this workerd hang (see TOOLCHAIN.md).
+const COMPATIBILITY_DATE = '2026-04-01';
+
+type D1Binding = Awaited<ReturnType<Miniflare['getD1Database']>>;
+
+const IN_A_WORKER = `
+import { createTokenService } from '@latchkey/core';
+import { d1Stores, migrateD1 } from './src/d1.ts';
+
+export default {
+  async fetch(request, env) {
+    await migrateD1(env.DB);
+    await migrateD1(env.DB);
+    const { tokens, users } = d1Stores(env.DB);
+    const user = await users.createUser({ username: 'worker', passwordHash: null });
+    const service = createTokenService({ store: tokens, maxTokensPerUser: 1 });
+    const first = await service.create(user.id);
+    const second = await service.create(user.id);
+    const verified = await service.verify(first.token);
+    return Response.json({ first: first.ok, second: second.ok, verified: verified.ok, user: verified.record.userId === user.id });
+  },
+};
+`;
+
+describe('D1 (workerd through Miniflare)', () => {
+  const mf = new Miniflare({
+    modules: true,
+    script: 'export default { fetch() { return new Response("") } }',
+    compatibilityDate: COMPATIBILITY_DATE,
+    d1Databases: ['DB'],
+  });
+  let binding: D1Binding;
+  beforeAll(async () => {
+    binding = await mf.getD1Database('DB');
+    await migrateD1(binding);
+  });
+  afterAll(() => mf.dispose());
+
+  // One database for the suite: each case starts from empty tables.
+  const fresh = async () => {
+    const stores = d1Stores(binding);
+    await stores.db.batch([stores.db.delete(latchkeyTokens), stores.db.delete(latchkeyUsers)]);
+    return stores;
+  };
+  for (const c of tokenStoreConformance(async () => (await fresh()).tokens)) it(c.name, c.run);
+  for (const c of userStoreConformance(async () => (await fresh()).users)) it(c.name, c.run);
+
+  it('migrateD1 records each migration once, however often it runs', async () => {
+    await migrateD1(binding);
+    await migrateD1(binding);
+    const { results } = await binding.prepare('SELECT hash FROM __drizzle_migrations').all<{ hash: string }>();
+    expect(results.map((row) => row.hash)).toEqual(migrations.map((migration) => migration.hash));
+  });
+
+  it('d1Stores builds the stores once per binding', () => {
+    expect(d1Stores(binding)).toBe(d1Stores(binding));
+  });
+});
+
+describe('inside a Worker', () => {
+  it('migrates with migrateD1, then issues and verifies tokens under a limit', { timeout: 30_000 }, async () => {
+    // Bundled for Workers as Wrangler would: any node:* import would fail the build.
+    const bundle = await build({
+      stdin: { contents: IN_A_WORKER, resolveDir: fileURLToPath(new URL('..', import.meta.url)), loader: 'ts' },
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2022',
+      conditions: ['source', 'workerd', 'worker', 'browser'],
+      mainFields: ['browser', 'module', 'main'],
+      logLevel: 'silent',
+    });
+    const mf = new Miniflare({
+      modules: true,
+      script: bundle.outputFiles[0]!.text,
+      compatibilityDate: COMPATIBILITY_DATE,
+      d1Databases: ['DB'],
+    });
+    try {
+      const response = await mf.dispatchFetch('http://worker.test/');
+      expect(await response.json()).toEqual({ first: true, second: false, verified: true, user: true });
+    } finally {
+      await mf.dispose();
+    }
+  });
+});

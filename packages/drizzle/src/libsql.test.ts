@@ -1,0 +1,214 @@
+// The stores on libSQL: core's conformance suites in memory and in a file, then what a
+// file must guarantee beyond them (no plaintext on disk, several processes and clients on
+// one file, the per-user limit under real contention, purging) and remote URLs.
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createPasswordHasher, createTokenService, type VerifyTokenResult } from '@latchkey/core';
+import { tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { openLibsqlStores, type LibsqlStores } from './libsql.ts';
+
+// A child process starts through tsx, which takes seconds on a busy machine.
+const PROCESS_TIMEOUT = { timeout: 30_000 };
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'latchkey-libsql-'));
+let files = 0;
+const open: LibsqlStores[] = [];
+const children: ChildProcessWithoutNullStreams[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill();
+  for (const stores of open.splice(0)) stores.close();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function newFile(): { path: string; url: string } {
+  const path = join(dir, `test-${++files}.db`);
+  return { path, url: `file:${path}` };
+}
+
+async function openStores(url: string, migrate = true): Promise<LibsqlStores> {
+  const stores = await openLibsqlStores({ url, migrate });
+  open.push(stores);
+  return stores;
+}
+
+/** test/fixtures/token-process.ts in a child process on `url`; `ask` sends one request. */
+function otherProcess(url: string): (request: object) => Promise<any> {
+  const child = spawn(
+    join(root, 'node_modules/.bin/tsx'),
+    ['--conditions=source', fileURLToPath(new URL('../test/fixtures/token-process.ts', import.meta.url)), url],
+    { cwd: root },
+  );
+  children.push(child);
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return async (request) => {
+    child.stdin.write(`${JSON.stringify(request)}\n`);
+    const { value, done } = await lines.next();
+    if (done) throw new Error(`the other process ended: ${stderr}`);
+    return JSON.parse(value);
+  };
+}
+
+for (const [where, url] of [
+  ['libSQL :memory:', () => ':memory:'],
+  ['libSQL file', () => newFile().url],
+] as const) {
+  describe(`${where}: core's conformance suites`, () => {
+    for (const c of tokenStoreConformance(async () => (await openStores(url())).tokens)) it(c.name, c.run);
+    for (const c of userStoreConformance(async () => (await openStores(url())).users)) it(c.name, c.run);
+  });
+}
+
+describe('a libSQL file', () => {
+  it("never holds a token's plaintext or a password, only their digest and hash", async () => {
+    const { path, url } = newFile();
+    const stores = await openStores(url);
+    const service = createTokenService({ store: stores.tokens });
+    const hasher = createPasswordHasher({ iterations: 1_000 });
+    const password = 'correct horse battery staple';
+    const user = await stores.users.createUser({ username: 'alice', passwordHash: await hasher.hash(password) });
+    const created = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => service.create(user!.id, { name: `device-${i}`, scopes: ['read'] })),
+    );
+    stores.close();
+
+    const bytes = [path, `${path}-wal`].filter(existsSync).map((file) => readFileSync(file).toString('latin1')).join('');
+    for (const result of created) {
+      if (!result.ok) throw new Error('token not created');
+      const secret = result.token.slice(service.prefix.length, service.prefix.length + 43);
+      expect(bytes).not.toContain(result.token);
+      expect(bytes).not.toContain(secret);
+      // The check can fail: what is stored is found.
+      expect(bytes).toContain(result.record.digest);
+      expect(bytes).toContain(result.record.name);
+    }
+    expect(bytes).not.toContain(password);
+  });
+
+  it("is put in WAL mode and migrated by openLibsqlStores; migrate: false leaves it as it is", async () => {
+    const migrated = await openStores(newFile().url);
+    const [mode] = (await migrated.client.execute('PRAGMA journal_mode')).rows;
+    expect(mode?.[0]).toBe('wal');
+    expect(await migrated.users.findByUsername('nobody')).toBeNull();
+
+    const bare = await openStores(newFile().url, false);
+    await expect(bare.users.findByUsername('nobody')).rejects.toThrow(/no such table: latchkey_users/);
+  });
+
+  it('lets storage errors propagate, naming the store and hiding query parameters', async () => {
+    const bare = await openStores(newFile().url, false);
+    const hash = 'pbkdf2_sha256$100000$some-salt$c2VjcmV0IGhhc2ggdGhhdCBtdXN0IG5vdCBiZSBsb2dnZWQ=';
+    const error = await bare.users.createUser({ username: 'alice', passwordHash: hash }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/^DrizzleUserStore: query failed: .*no such table/);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+    expect(`${(error as Error).message} ${(error as Error).cause}`).not.toContain(hash);
+    const digest = 'ab'.repeat(32);
+    const lookup = await bare.tokens.findByDigest(digest).catch((e: unknown) => e);
+    expect((lookup as Error).message).toMatch(/^DrizzleTokenStore: query failed/);
+    expect(`${(lookup as Error).message} ${(lookup as Error).cause}`).not.toContain(digest);
+  });
+
+  it("shows each process the other's revocations at once", PROCESS_TIMEOUT, async () => {
+    const { url } = newFile();
+    const stores = await openStores(url);
+    const service = createTokenService({ store: stores.tokens });
+    const ask = otherProcess(url);
+
+    const mine = await service.create('1');
+    if (!mine.ok) throw new Error('token not created');
+    expect(((await ask({ op: 'verify', token: mine.token })) as VerifyTokenResult).ok).toBe(true);
+    await service.revoke(mine.record.id);
+    expect(await ask({ op: 'verify', token: mine.token })).toEqual({ ok: false, reason: 'unknown' });
+
+    const theirs = await ask({ op: 'create', userId: '2' });
+    expect((await service.verify(theirs.token)).ok).toBe(true);
+    expect(await ask({ op: 'revoke', id: theirs.record.id })).toBe(true);
+    expect(await service.verify(theirs.token)).toEqual({ ok: false, reason: 'unknown' });
+  });
+
+  it('purges expired tokens through the token service and keeps live ones', async () => {
+    const stores = await openStores(newFile().url);
+    let now = 1_000_000;
+    const service = createTokenService({ store: stores.tokens, now: () => now });
+    const short = await service.create('1', { ttl: 1_000 });
+    const long = await service.create('1', { ttl: 60_000 });
+    const forever = await service.create('1');
+    now += 1_000;
+    expect(await service.purgeExpired()).toBe(1);
+    expect((await stores.tokens.listForUser('1')).map((r) => r.id)).toEqual(
+      [long, forever].map((result) => (result.ok ? result.record.id : '')),
+    );
+    expect(short.ok && (await stores.tokens.findByDigest(short.record.digest))).toBeNull();
+    expect(await service.purgeExpired()).toBe(0);
+  });
+});
+
+describe('the per-user token limit (maxTokensPerUser: 5)', () => {
+  const max = 5;
+
+  it('holds for many concurrent creations on one client', async () => {
+    const stores = await openStores(newFile().url);
+    const service = createTokenService({ store: stores.tokens, maxTokensPerUser: max });
+    const results = await Promise.all(Array.from({ length: 40 }, () => service.create('racer')));
+    expect(results.filter((result) => result.ok)).toHaveLength(max);
+    expect(results.filter((result) => !result.ok)).toEqual(Array(40 - max).fill({ ok: false, reason: 'limit' }));
+    expect(await stores.tokens.listForUser('racer')).toHaveLength(max);
+  });
+
+  it('holds across two clients on one file', async () => {
+    const { url } = newFile();
+    const clients = [await openStores(url), await openStores(url, false)];
+    const services = clients.map((stores) => createTokenService({ store: stores.tokens, maxTokensPerUser: max }));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => services[i % 2]!.create('racer')),
+    );
+    expect(results.filter((result) => result.ok)).toHaveLength(max);
+    expect(await clients[1]!.tokens.listForUser('racer')).toHaveLength(max);
+  });
+
+  it('holds across two processes on one file', PROCESS_TIMEOUT, async () => {
+    const { url } = newFile();
+    const stores = await openStores(url);
+    const service = createTokenService({ store: stores.tokens, maxTokensPerUser: max });
+    const ask = otherProcess(url);
+    await ask({ op: 'verify', token: 'warm-up' }); // the child is running and has opened the file
+    const [theirs, mine] = await Promise.all([
+      ask({ op: 'createMany', userId: 'racer', count: 40, max }),
+      Promise.all(Array.from({ length: 40 }, () => service.create('racer'))),
+    ]);
+    expect(theirs + mine.filter((result) => result.ok).length).toBe(max);
+    expect(await stores.tokens.listForUser('racer')).toHaveLength(max);
+  });
+});
+
+describe('a remote libSQL database', () => {
+  it('is reached at its URL with its auth token, with no other change', async () => {
+    const seen: Array<string | undefined> = [];
+    const server = createServer((request, response) => {
+      seen.push(request.headers.authorization);
+      response.writeHead(503).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      await expect(
+        openLibsqlStores({ url: `http://127.0.0.1:${port}`, authToken: 'remote-auth-token' }),
+      ).rejects.toThrow();
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.every((header) => header === 'Bearer remote-auth-token')).toBe(true);
+    } finally {
+      server.close();
+    }
+  });
+});
