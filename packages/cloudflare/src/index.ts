@@ -15,9 +15,10 @@ import {
   type AuthContext,
   type AuthUser,
   errorResponse,
+  failClosed,
   type Latchkey,
   type LatchkeyOptions,
-  StoreUnavailable,
+  logStoreFailure,
   toLatchkey,
 } from '@latchkey/core';
 
@@ -80,8 +81,7 @@ export function withLatchkey<Env, U extends AuthUser = AuthUser>(
       try {
         router = await routerFor(env);
       } catch (error) {
-        console.error('[latchkey] setup failed; refusing with 503:', error);
-        return errorResponse(new StoreUnavailable(error), null);
+        return errorResponse(failClosed(error, logStoreFailure), null);
       }
       const pipeline = router(request);
       const host = { clientAddress: request.headers.get('CF-Connecting-IP') };

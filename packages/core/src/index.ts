@@ -24,6 +24,7 @@ export {
   StoreUnavailable,
   Throttled,
 } from './errors.ts';
+export { failClosed, logStoreFailure } from './fail-closed.ts';
 export {
   type AuthContext,
   createLatchkey,

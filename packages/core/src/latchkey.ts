@@ -3,7 +3,8 @@
  * Adapters call `run` (or wrap handlers with `protect`) and translate the outcome.
  */
 import type { Authenticator, HostContext, Identity } from './authenticator.ts';
-import { AuthenticationFailed, type LatchkeyError, NotAuthenticated, PermissionDenied, StoreUnavailable, Throttled } from './errors.ts';
+import { AuthenticationFailed, type LatchkeyError, NotAuthenticated, PermissionDenied, Throttled } from './errors.ts';
+import { failClosed, logStoreFailure } from './fail-closed.ts';
 import { withoutUndefined } from './options.ts';
 import { firstDenial, isAuthenticated, type Permission } from './permissions.ts';
 import { errorResponse } from './response.ts';
@@ -59,15 +60,13 @@ export interface Latchkey<U extends AuthUser = AuthUser> {
 
 const ANONYMOUS: Identity<never> = Object.freeze({ user: null, auth: null, scheme: null });
 
-const logFailure = (error: unknown) => console.error('[latchkey] store or hook failed; refusing with 503:', error);
-
 /** Creates a pipeline. Invalid options throw at once. */
 export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyOptions<U> = {}): Latchkey<U> {
   const resolved: Required<LatchkeyOptions<U>> = {
     authenticators: [],
     permissions: [isAuthenticated],
     throttles: [],
-    onError: logFailure,
+    onError: logStoreFailure,
     ...withoutUndefined(options),
   };
   for (const key of ['authenticators', 'permissions', 'throttles'] as const) {
@@ -126,12 +125,7 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
       return { ok: true, identity };
     } catch (error) {
       // Fail closed: a broken store or hook never turns into access.
-      try {
-        onError(error);
-      } catch {
-        // A failing logger must not turn a 503 into a crash.
-      }
-      return refuse(new StoreUnavailable(error), identity);
+      return refuse(failClosed(error, onError), identity);
     }
   };
 

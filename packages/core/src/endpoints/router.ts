@@ -20,7 +20,8 @@
  * HEAD too. A trailing slash is accepted (`/auth/token/`, DRF's habit).
  */
 import type { Authenticator, HostContext } from '../authenticator.ts';
-import { type LatchkeyError, StoreUnavailable } from '../errors.ts';
+import type { LatchkeyError } from '../errors.ts';
+import { failClosed, logStoreFailure } from '../fail-closed.ts';
 import { createLatchkey, type Latchkey } from '../latchkey.ts';
 import { withoutUndefined } from '../options.ts';
 import { createPasswordHasher, type PasswordHasher } from '../password.ts';
@@ -93,8 +94,6 @@ type Route<U extends AuthUser> =
 
 const PREFIX = /^(\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)*$/;
 
-const logFailure = (error: unknown) => console.error('[latchkey] store or hook failed; refusing with 503:', error);
-
 /** Path parameters when `path` fits `pattern` (`/tokens/:id`), else null. */
 function matchPath(pattern: string, path: string): Record<string, string> | null {
   const expected = pattern.split('/');
@@ -115,7 +114,7 @@ export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: Auth
     prefix: '/auth',
     serializeUser: ({ id, username }: U): unknown => ({ id, username }),
     maxBodyBytes: 65_536,
-    onError: logFailure,
+    onError: logStoreFailure,
     ...withoutUndefined(options),
   };
   if (!tokens || !users) throw new TypeError('createAuthEndpoints: tokens and users are required');
@@ -179,12 +178,7 @@ export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: Auth
       return await dispatch(route.methods, { ...call, user, auth, scheme });
     } catch (error) {
       // Fail closed: a broken store or hook never becomes a 500 or access.
-      try {
-        onError(error);
-      } catch {
-        // A failing logger must not turn a 503 into a crash.
-      }
-      return errorResponse(new StoreUnavailable(error), null);
+      return errorResponse(failClosed(error, onError), null);
     }
   };
 
