@@ -47,4 +47,9 @@ export interface UserStore<U extends AuthUser = AuthUser> {
   setPasswordHash(userId: string, passwordHash: string): Promise<void>;
   /** Creates a user; null when the username is taken. */
   createUser(input: NewUser): Promise<U | null>;
+  /**
+   * Deletes a user; a missing id is not an error. Optional: registration uses it to undo a
+   * user whose `onUserCreated` hook failed, and without it such a user stays.
+   */
+  deleteUser?(id: string): Promise<void>;
 }

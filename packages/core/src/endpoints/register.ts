@@ -3,14 +3,14 @@
  * username and password rules, then DRF's post_save recipe (a token for the new user).
  * 201 `{"token", "expiry", "user"}`, or `{"user"}` with `issueToken: false`.
  *
- * Creating the user is the step that cannot be taken back through `UserStore`, so every
- * check runs before it; if anything after it fails (a hook, the token store), the token
- * is revoked and the user deleted when the store has a `deleteUser(id)` method, then 503.
- * Without that method the user remains, and can log in with the password just chosen.
+ * Creating the user is the hardest step to take back, so every check runs before it; if
+ * anything after it fails (a hook, the token store), the token is revoked and the user
+ * deleted through the store's optional `deleteUser`, then 503. A store without
+ * `deleteUser` keeps the user, who can log in with the password just chosen.
  */
 import { LatchkeyError } from '../errors.ts';
 import { jsonResponse } from '../response.ts';
-import type { AuthUser, UserStore } from '../user-store.ts';
+import type { AuthUser } from '../user-store.ts';
 import type { Endpoint, EndpointCall, EndpointDeps } from './endpoint.ts';
 import { validateCharFields } from './fields.ts';
 import { rollBack } from './hooks.ts';
@@ -28,7 +28,6 @@ export interface RegisterOptions extends PasswordRulesOptions {
 }
 
 /** A user store that can also delete, which lets a failed registration be undone. */
-type DeletingUserStore = UserStore<AuthUser> & { deleteUser?(id: string): Promise<unknown> };
 
 const TAKEN = 'A user with that username already exists.';
 const MAX_USERNAME = 150;
@@ -84,7 +83,7 @@ export function register<U extends AuthUser>(
     const user = await users.createUser({ username, passwordHash: await passwords.hash(password) });
     if (!user) return new ValidationFailed({ username: [TAKEN] });
     // Tokens are revoked too: a hook may have issued some of its own before failing.
-    const undo = [() => tokens.revokeAll(user.id), async () => (users as DeletingUserStore).deleteUser?.(user.id)];
+    const undo = [() => tokens.revokeAll(user.id), async () => users.deleteUser?.(user.id)];
     let outcome: Response | LatchkeyError;
     try {
       outcome = await welcome(user, call);

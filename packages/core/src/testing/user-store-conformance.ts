@@ -49,6 +49,16 @@ export function userStoreConformance(makeStore: () => UserStore | Promise<UserSt
       checkEqual(await store.getPasswordHash(withHash!.id), 'new', 'replaced');
       checkEqual(await store.getPasswordHash(without!.id), null, 'other user untouched');
     }],
+    ['deleteUser, where the store has it, removes the user, their hash and their name', async (store) => {
+      if (!store.deleteUser) return;
+      const user = await store.createUser({ username: 'gone', passwordHash: 'h' });
+      await store.deleteUser(user!.id);
+      checkEqual(await store.findById(user!.id), null, 'by id');
+      checkEqual(await store.findByUsername('gone'), null, 'by username');
+      checkEqual(await store.getPasswordHash(user!.id), null, 'hash');
+      check(await store.createUser({ username: 'gone', passwordHash: null }), 'the name is free again');
+      await store.deleteUser('no-such-id');
+    }],
   ];
   return cases.map(([name, body]) => ({
     name: `UserStore ${name}`,
