@@ -137,6 +137,15 @@ describe('a libSQL file', () => {
     expect(await service.verify(theirs.token)).toEqual({ ok: false, reason: 'unknown' });
   });
 
+  it("never gives a deleted user's id to a new user, so tokens cannot change hands", async () => {
+    const stores = await openStores(newFile().url);
+    const first = await stores.users.createUser({ username: 'first', passwordHash: null });
+    const second = await stores.users.createUser({ username: 'second', passwordHash: null });
+    await stores.users.deleteUser(second!.id);
+    const third = await stores.users.createUser({ username: 'third', passwordHash: null });
+    expect([first!.id, second!.id, third!.id]).toEqual(['1', '2', '3']);
+  });
+
   it('purges expired tokens through the token service and keeps live ones', async () => {
     const stores = await openStores(newFile().url);
     let now = 1_000_000;

@@ -117,4 +117,14 @@ export class DrizzleUserStore implements UserStore<DrizzleUser> {
     );
     return row ? toUser(row) : null;
   }
+
+  /**
+   * Deletes a user and their password hash; a missing id is not an error. Their tokens are
+   * the token store's: they stay, and fail as "User inactive or deleted." The table's
+   * AUTOINCREMENT never hands a deleted id out again, so no later user inherits them.
+   */
+  async deleteUser(id: string): Promise<void> {
+    const key = parseId(id);
+    if (key !== null) await redacted(STORE, this.#db.delete(users).where(eq(users.id, key)));
+  }
 }
