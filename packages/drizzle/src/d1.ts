@@ -11,7 +11,9 @@ import { DrizzleUserStore } from './user-store.ts';
 export interface D1Stores {
   /** The Drizzle database, for the app's own tables. */
   readonly db: DrizzleD1Database;
+  /** Tokens in `latchkey_tokens`, for `createTokenService({ store })`. */
   readonly tokens: DrizzleTokenStore;
+  /** Users in `latchkey_users`, for the authenticators' `users`. */
   readonly users: DrizzleUserStore;
 }
 

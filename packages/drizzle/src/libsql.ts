@@ -36,7 +36,9 @@ export interface LibsqlStores {
   readonly db: LibSQLDatabase;
   /** The underlying libSQL client. */
   readonly client: Client;
+  /** Tokens in `latchkey_tokens`, for `createTokenService({ store })`. */
   readonly tokens: DrizzleTokenStore;
+  /** Users in `latchkey_users`, for the authenticators' `users`. */
   readonly users: DrizzleUserStore;
   /** Closes the client. */
   close(): void;

@@ -51,24 +51,22 @@ export class DrizzleTokenStore implements TokenStore {
     // One statement, so the count and the insert are atomic without a transaction (D1
     // has none): INSERT … SELECT <the record> FROM (SELECT count(*) of live tokens) WHERE
     // count < max. SQLite runs a write statement under the database's write lock.
-    const inserted = await redacted(
-      STORE,
-      this.#db
-        .insert(tokens)
-      .select((qb) => {
-        const live = qb
-          .select({ count: count().as('count') })
-          .from(tokens)
-          .where(and(eq(tokens.userId, record.userId), or(isNull(tokens.expiresAt), gt(tokens.expiresAt, limit.now))))
-          .as('live');
-        const values = Object.fromEntries(columnKeys.map((key) => [key, sql`${row[key]}`.as(key)])) as Record<
-          keyof TokenRow,
-          SQL.Aliased
-        >;
-        return qb.select(values).from(live).where(lt(live.count, limit.max));
-      })
-      .returning({ id: tokens.id }),
-    );
+    const live = this.#db
+      .select({ count: count().as('count') })
+      .from(tokens)
+      .where(and(eq(tokens.userId, record.userId), or(isNull(tokens.expiresAt), gt(tokens.expiresAt, limit.now))))
+      .as('live');
+    const values = Object.fromEntries(columnKeys.map((key) => [key, sql`${row[key]}`.as(key)]));
+    const insert = this.#db
+      .insert(tokens)
+      .select(
+        this.#db
+          .select(values as Record<keyof TokenRow, SQL.Aliased>)
+          .from(live)
+          .where(lt(live.count, limit.max)),
+      )
+      .returning({ id: tokens.id });
+    const inserted = await redacted(STORE, insert);
     return inserted.length === 1;
   }
 
