@@ -8,6 +8,7 @@ import { READY_PREFIX } from './child.ts';
 
 /** A running child and what it announced. */
 export interface Child<T> {
+  readonly pid: number;
   readonly message: T;
   /** Kills the process (SIGKILL after a grace period); resolves once it has exited. */
   stop(): Promise<void>;
@@ -66,7 +67,7 @@ export async function startChild<T>(options: ChildOptions): Promise<Child<T>> {
       child.once('error', (error) => reject(new Error(`${name} failed to start`, { cause: error })));
       exited.then(() => reject(new Error(`${name} exited before it was ready (code ${child.exitCode})`)));
     }).finally(() => clearTimeout(timer));
-    return { message, stop };
+    return { pid: child.pid!, message, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -106,7 +106,7 @@ const meta = {
   loadAverageAfter: loadAfter,
   node: process.version,
   runtimes: versions,
-  units: { table: 'ns', http: 'ms', micro: 'ns', scale: 'ns', seedMs: 'ms' },
+  units: 'nanoseconds, except http.results (p50, p99, cpu per response: milliseconds) and scale seedMs',
   http: { rounds: config.rounds, durationSeconds: config.duration, warmupSeconds: config.warmup, connections: config.connections, tokenRows: config.httpTokenRows },
 };
 

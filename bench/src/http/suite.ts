@@ -6,20 +6,28 @@
 import { type Child, startChild } from '../child-process.ts';
 import type { Runtime, RuntimeCommand } from '../runtimes.ts';
 import { median } from '../stats.ts';
+import { processCpuMs } from './cpu-time.ts';
 import { load, type LoadResult } from './load.ts';
 import { KEYWORD, type Route, ROUTES, type ServerReady, STATS_PATH, type StoreCalls } from './routes.ts';
 
 type Server = Child<ServerReady>;
 
+/** One round of one configuration. */
+export interface RoundResult extends LoadResult {
+  /** The server's CPU time per response, milliseconds; null without /proc. */
+  readonly cpu: number | null;
+}
+
 /** One configuration on one runtime, as measured. */
 export interface HttpResult {
   readonly runtime: Runtime;
   readonly route: Route;
-  /** Medians over the rounds. */
+  /** Medians over the rounds; milliseconds for times. */
   readonly rps: number;
   readonly p50: number;
   readonly p99: number;
-  readonly rounds: readonly LoadResult[];
+  readonly cpu: number | null;
+  readonly rounds: readonly RoundResult[];
   /** Responses other than the configuration's expected status, and errors, over all rounds. */
   readonly unexpected: number;
 }
@@ -62,7 +70,7 @@ interface Target {
   readonly route: Route;
   readonly url: string;
   readonly headers: Record<string, string>;
-  readonly rounds: LoadResult[];
+  readonly rounds: RoundResult[];
   /** Requests answered so far, check and warm-up included. */
   responses: number;
   /** Requests sent so far, check and warm-up included. */
@@ -118,7 +126,7 @@ export async function runHttpSuite(options: HttpSuiteOptions): Promise<HttpSuite
 
     log(`warming up ${targets.length} configurations, ${options.warmup} s each`);
     for (const target of targets) {
-      const warm = await load({ ...target, duration: options.warmup, connections: options.connections });
+      const warm = await load({ url: target.url, headers: target.headers, duration: options.warmup, connections: options.connections });
       target.responses += warm.responses;
       target.requests += warm.sent;
     }
@@ -127,8 +135,11 @@ export async function runHttpSuite(options: HttpSuiteOptions): Promise<HttpSuite
       log(`round ${round + 1} of ${options.rounds}: ${targets.length} configurations, ${options.duration} s each`);
       for (let i = 0; i < targets.length; i++) {
         const target = targets[(i + round) % targets.length]!;
-        const result = await load({ ...target, duration: options.duration, connections: options.connections });
-        target.rounds.push(result);
+        const cpuBefore = processCpuMs(target.server.pid);
+        const result = await load({ url: target.url, headers: target.headers, duration: options.duration, connections: options.connections });
+        const cpuAfter = processCpuMs(target.server.pid);
+        const cpu = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / result.responses;
+        target.rounds.push({ ...result, cpu });
         target.responses += result.responses;
         target.requests += result.sent;
       }
@@ -168,6 +179,7 @@ export async function runHttpSuite(options: HttpSuiteOptions): Promise<HttpSuite
         rps: median(target.rounds.map((round) => round.rps)),
         p50: median(target.rounds.map((round) => round.p50)),
         p99: median(target.rounds.map((round) => round.p99)),
+        cpu: target.rounds.some((round) => round.cpu === null) ? null : median(target.rounds.map((round) => round.cpu!)),
         rounds: target.rounds,
         unexpected,
       };
