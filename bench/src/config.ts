@@ -1,5 +1,5 @@
 /**
- * How long and how hard the bench runs. The defaults fit a full run in about four minutes
+ * How long and how hard the bench runs. The defaults fit a full run in about three minutes
  * on two cores; `BENCH_QUICK=1` shrinks everything (and skips the million-token case) for
  * development runs. Individual settings can be overridden for experiments.
  */

@@ -17,7 +17,7 @@ import { runtimeCommands } from './runtimes.ts';
 import { runScale, type ScaleResult } from './scale.ts';
 import { seedTokenRows } from './seed.ts';
 
-// Far beyond a normal run (about four minutes): a hung server or load run must not hang CI.
+// Far beyond a normal run (about three minutes): a hung server or load run must not hang CI.
 const DEADLINE_MS = 15 * 60_000;
 const MICRO_DEADLINE_MS = 5 * 60_000;
 
