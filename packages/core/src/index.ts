@@ -68,7 +68,7 @@ export {
   userRateThrottle,
 } from './throttle.ts';
 export type { ThrottleStore } from './throttle-store.ts';
-export { TOKEN_SECRET_BYTES } from './token.ts';
+export { DEFAULT_TOKEN_PREFIX, TOKEN_SECRET_BYTES } from './token.ts';
 export { type TokenAuthOptions, tokenAuth, tokenChallenge } from './token-auth.ts';
 export {
   type CreateTokenInput,

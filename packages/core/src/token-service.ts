@@ -2,12 +2,11 @@
  * Issuing, verifying and revoking tokens on top of any `TokenStore`. All policy lives
  * here (format, digest, expiry, sliding refresh, per-user limit), so stores stay dumb.
  */
-import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { constantTimeEqual } from './constant-time.ts';
-import { bytesToBase64Url } from './encoding.ts';
 import { withoutUndefined } from './options.ts';
 import { type RandomBytes, webCryptoRandomBytes } from './random.ts';
-import { assertTokenPrefix, digestToken, generateToken, isWellFormedToken } from './token.ts';
+import { assertTokenPrefix, DEFAULT_TOKEN_PREFIX, digestToken, generateToken, isWellFormedToken } from './token.ts';
 import type { TokenRecord, TokenStore } from './token-store.ts';
 
 /** Options for `createTokenService`. Durations are milliseconds. */
@@ -91,7 +90,7 @@ function assertDuration(name: string, value: number | null, allowNull: boolean):
 export function createTokenService(options: TokenServiceOptions): TokenService {
   const resolved = {
     secret: null as string | Uint8Array | null,
-    prefix: 'lk_',
+    prefix: DEFAULT_TOKEN_PREFIX,
     ttl: null as number | null,
     autoRefresh: false,
     minRefreshInterval: 60_000,
@@ -132,7 +131,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       const token = generateToken(prefix, randomBytes);
       const createdAt = now();
       const record: TokenRecord = {
-        id: bytesToBase64Url(randomBytes(12)),
+        // Hex, so an id never starts with "-" and reads as an option on a command line.
+        id: bytesToHex(randomBytes(12)),
         userId,
         digest: digestToken(token, secret),
         name: input.name ?? null,

@@ -16,6 +16,8 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { bytesToBase64Url } from './encoding.ts';
 import type { RandomBytes } from './random.ts';
 
+/** The prefix of tokens unless `createTokenService({ prefix })` says otherwise. */
+export const DEFAULT_TOKEN_PREFIX = 'lk_';
 /** Bytes of randomness in every token. */
 export const TOKEN_SECRET_BYTES = 32;
 const SECRET_LENGTH = 43;
