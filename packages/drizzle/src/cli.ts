@@ -29,7 +29,7 @@ Commands:
       --expires <duration>      lifetime: 90s, 15m, 12h, 30d (default: never expires)
       --scope <scope>           grant a scope; repeat for more
   tokens <username>             list a user's live tokens (never their secrets)
-  revoke <token-id>             revoke one token (ids from `tokens`)
+  revoke <token-id>             revoke one token (ids as the tokens command lists them)
   revoke --user <username>      revoke all of a user's tokens
   purge                         delete expired tokens
 
