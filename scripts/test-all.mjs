@@ -24,7 +24,8 @@ function run(label, command, args, options = {}) {
   process.stderr.write(result.stderr ?? '');
   if (result.status !== 0) broken = true;
   if (result.error) console.error(`${label} did not run: ${result.error.message}`);
-  return `${result.stdout}\n${result.stderr}`;
+  // Colour codes would split the summaries the counts are read from.
+  return `${result.stdout}\n${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
 }
 
 // Vitest: counts from its JSON report.
@@ -47,14 +48,18 @@ const present = (folders) => folders.filter(hasTests);
 const bunFolders = present(bunTests);
 if (bunFolders.length > 0) {
   const out = run('bun', bin('bun'), ['test', '--conditions=source', ...bunFolders.map((f) => `./${f}`)]);
-  passed += Number(/^\s*(\d+) pass$/m.exec(out)?.[1] ?? 0);
-  failed += Number(/^\s*(\d+) fail$/m.exec(out)?.[1] ?? 0);
+  const pass = /^\s*(\d+) pass$/m.exec(out);
+  const fail = /^\s*(\d+) fail$/m.exec(out);
+  if (!pass || !fail) broken = true; // no summary: the count would be a lie
+  passed += Number(pass?.[1] ?? 0);
+  failed += Number(fail?.[1] ?? 0);
 }
 
 const denoFolders = present(denoTests);
 if (denoFolders.length > 0) {
   const out = run('deno', bin('deno'), ['test', '-A', '--conditions=source', ...denoFolders]);
   const summary = /(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/.exec(out);
+  if (!summary) broken = true; // no summary: the count would be a lie
   passed += Number(summary?.[1] ?? 0);
   failed += Number(summary?.[2] ?? 0);
 }
