@@ -1,6 +1,7 @@
 /** DRF's BasicAuthentication (RFC 7617): `Authorization: Basic base64(username:password)`. */
 import { type Authenticator, fail, skip, success } from './authenticator.ts';
 import { parseAuthorization } from './authorization-header.ts';
+import { checkCredentials } from './credentials.ts';
 import { base64ToBytes, latin1ToString, utf8ToString } from './encoding.ts';
 import { withoutUndefined } from './options.ts';
 import { createPasswordHasher, type PasswordHasher } from './password.ts';
@@ -63,14 +64,8 @@ export function basicAuth<U extends AuthUser>(options: BasicAuthOptions<U>): Aut
       }
       const credentials = decodeBasicCredentials(header.credentials);
       if (!credentials) return fail('Invalid basic header. Credentials not correctly base64 encoded.');
-      const user = await users.findByUsername(credentials.username);
-      const hash = user ? await users.getPasswordHash(user.id) : null;
-      const valid = await passwords.verify(credentials.password, hash);
-      if (!user || !valid || !user.isActive) return fail(INVALID);
-      if (hash && passwords.needsRehash(hash)) {
-        await users.setPasswordHash(user.id, await passwords.hash(credentials.password));
-      }
-      return success(user);
+      const checked = await checkCredentials(users, passwords, credentials.username, credentials.password);
+      return checked.ok ? success(checked.user) : fail(INVALID);
     },
     challenge: () => `Basic realm="${realm}"`,
   };

@@ -15,6 +15,7 @@ export { type AuthorizationParse, parseAuthorization } from './authorization-hea
 export { type BasicAuthOptions, basicAuth, decodeBasicCredentials } from './basic-auth.ts';
 export { addressFromForwardedFor, addressFromHeader, type ClientAddressSource, peerAddress } from './client-address.ts';
 export { constantTimeEqual } from './constant-time.ts';
+export { type CredentialCheck, checkCredentials, type CredentialRejection } from './credentials.ts';
 export {
   AuthenticationFailed,
   type BearerError,
@@ -61,6 +62,8 @@ export {
   anonRateThrottle,
   parseRate,
   type Rate,
+  type RateCounter,
+  rateCounter,
   rateThrottle,
   type RateThrottleOptions,
   type Throttle,

@@ -72,14 +72,18 @@ function secondsToWait(rate: Rate, current: number, previous: number, elapsed: n
   return Math.max(1, Math.ceil(waitMs / 1000));
 }
 
-/** A throttle counting by any key. The general form behind the DRF-named ones. */
-export function rateThrottle<U extends AuthUser = AuthUser>(options: RateThrottleOptions<U>): Throttle<U> {
-  const { store, key, scope, now } = { scope: 'rate', now: Date.now as () => number, ...withoutUndefined(options) };
+/** Counts one request for `subject`: the seconds to wait, or null when allowed. */
+export type RateCounter = (subject: string) => Promise<number | null>;
+
+/**
+ * The sliding-window count itself, for a subject the caller already knows (a username read
+ * from a body, say). `rateThrottle` and the login throttle are built on it.
+ */
+export function rateCounter(options: ThrottleOptions): RateCounter {
+  const { store, scope, now } = { scope: 'rate', now: Date.now as () => number, ...withoutUndefined(options) };
   if (!store) throw new TypeError('throttle: store is required');
   const rate = parseRate(options.rate);
-  return async (request, identity, host) => {
-    const subject = await key(request, identity, host);
-    if (subject === null) return null;
+  return async (subject) => {
     const at = now();
     const window = Math.floor(at / rate.windowMs);
     const elapsed = at - window * rate.windowMs;
@@ -90,6 +94,16 @@ export function rateThrottle<U extends AuthUser = AuthUser>(options: RateThrottl
     ]);
     const estimate = previous * (1 - elapsed / rate.windowMs) + current;
     return estimate <= rate.limit ? null : secondsToWait(rate, current, previous, elapsed);
+  };
+}
+
+/** A throttle counting by any key. The general form behind the DRF-named ones. */
+export function rateThrottle<U extends AuthUser = AuthUser>(options: RateThrottleOptions<U>): Throttle<U> {
+  const count = rateCounter(options);
+  const { key } = options;
+  return async (request, identity, host) => {
+    const subject = await key(request, identity, host);
+    return subject === null ? null : count(subject);
   };
 }
 

@@ -31,7 +31,9 @@ export function assertTokenPrefix(prefix: string): void {
 }
 
 function checksum(prefix: string, secret: string): string {
-  return bytesToBase64Url(sha256(utf8ToBytes(prefix + secret))).slice(0, CHECKSUM_LENGTH);
+  // Six bytes encode to eight characters whose first six are the checksum: encoding the
+  // whole digest would triple the work on every request for nothing.
+  return bytesToBase64Url(sha256(utf8ToBytes(prefix + secret)).subarray(0, 6)).slice(0, CHECKSUM_LENGTH);
 }
 
 /** A new token: `prefix` + 32 random bytes + checksum. */

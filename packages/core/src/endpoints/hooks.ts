@@ -13,6 +13,7 @@
  * Hooks never receive a plaintext token or a password.
  */
 import type { HostContext } from '../authenticator.ts';
+import type { CredentialRejection } from '../credentials.ts';
 import type { TokenRecord } from '../token-store.ts';
 import type { AuthUser } from '../user-store.ts';
 
@@ -47,7 +48,7 @@ export interface TokenRevokedEvent<U extends AuthUser> {
  */
 export interface LoginFailedEvent {
   readonly username: string;
-  readonly reason: 'unknown-user' | 'wrong-password' | 'inactive';
+  readonly reason: CredentialRejection;
   readonly via: 'token' | 'session';
 }
 

@@ -10,9 +10,8 @@ import { type ClientAddressSource, peerAddress } from '../client-address.ts';
 import { Throttled } from '../errors.ts';
 import { MemoryThrottleStore } from '../memory-throttle-store.ts';
 import { withoutUndefined } from '../options.ts';
-import { rateThrottle, type RateThrottleOptions, type Throttle } from '../throttle.ts';
+import { type RateCounter, rateCounter } from '../throttle.ts';
 import type { ThrottleStore } from '../throttle-store.ts';
-import type { AuthUser } from '../user-store.ts';
 
 /** Options for the login throttle (`createAuthEndpoints({ throttle })`). */
 export interface LoginThrottleOptions {
@@ -33,14 +32,11 @@ export interface LoginThrottle {
   /** Before a login reads its body. */
   readonly loginByAddress: (request: Request, host: HostContext) => Promise<Throttled | null>;
   /** Once the username is known, before the password is checked. */
-  readonly loginByUsername: (request: Request, username: string) => Promise<Throttled | null>;
+  readonly loginByUsername: (username: string) => Promise<Throttled | null>;
   /** Before a registration reads its body. */
   readonly registerByAddress: (request: Request, host: HostContext) => Promise<Throttled | null>;
 }
 
-type Key = RateThrottleOptions<AuthUser>['key'];
-
-const ANONYMOUS = { user: null, auth: null, scheme: null };
 const allow = async () => null;
 
 /** No throttling at all (`throttle: false`). */
@@ -56,28 +52,20 @@ export function loginThrottle(options: LoginThrottleOptions = {}): LoginThrottle
     ...withoutUndefined(options),
     store: options.store ?? new MemoryThrottleStore(),
   };
-  // The username is read from the body, which the throttle's key cannot see: it is
-  // handed over per request through this map, and dropped with the request.
-  const usernames = new WeakMap<Request, string>();
-  const build = (scope: string, rate: string | null, key: Key): Throttle | null =>
-    rate === null ? null : rateThrottle({ scope, rate, store, now, key });
-  const byAddress: Key = (request, _identity, host) =>
-    clientAddress(request, host) ?? 'unknown';
-
-  const check = async (throttle: Throttle | null, request: Request, host: HostContext) => {
-    const wait = throttle ? await throttle(request, ANONYMOUS, host) : null;
+  const build = (scope: string, rate: string | null): RateCounter | null =>
+    rate === null ? null : rateCounter({ scope, rate, store, now });
+  const check = async (count: RateCounter | null, subject: string) => {
+    const wait = count ? await count(subject) : null;
     return wait === null ? null : new Throttled(wait);
   };
-  const login = build('login-address', addressRate, byAddress);
-  const register = build('register-address', addressRate, byAddress);
-  const username = build('login-username', usernameRate, (request) => usernames.get(request) ?? null);
+  const address = (request: Request, host: HostContext) => clientAddress(request, host) ?? 'unknown';
+  const login = build('login-address', addressRate);
+  const register = build('register-address', addressRate);
+  const username = build('login-username', usernameRate);
 
   return {
-    loginByAddress: (request, host) => check(login, request, host),
-    loginByUsername: (request, name) => {
-      usernames.set(request, name);
-      return check(username, request, {});
-    },
-    registerByAddress: (request, host) => check(register, request, host),
+    loginByAddress: (request, host) => check(login, address(request, host)),
+    loginByUsername: (name) => check(username, name),
+    registerByAddress: (request, host) => check(register, address(request, host)),
   };
 }

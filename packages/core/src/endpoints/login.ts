@@ -2,6 +2,7 @@
  * Checking a username and password, shared by `POST /token` and the session login: DRF's
  * AuthTokenSerializer (its field errors and its one refusal) behind the login throttle.
  */
+import { checkCredentials } from '../credentials.ts';
 import { LatchkeyError } from '../errors.ts';
 import type { AuthUser } from '../user-store.ts';
 import type { EndpointCall, EndpointDeps } from './endpoint.ts';
@@ -16,11 +17,7 @@ export type Login<U extends AuthUser> = (call: EndpointCall, via: LoginFailedEve
 
 const CREDENTIALS = [{ name: 'username' }, { name: 'password', trim: false }] as const;
 
-/**
- * Builds the credential check. An unknown user still costs one password hash, and an
- * inactive one is refused only after the hash, so neither the answer nor its timing tells
- * which usernames exist or are disabled. A hash made with older parameters is upgraded.
- */
+/** Builds the credential check: field errors, throttles, then core's `checkCredentials`. */
 export function createLogin<U extends AuthUser>(deps: EndpointDeps<U>, throttle: LoginThrottle): Login<U> {
   const { users, passwords, hooks, maxBodyBytes } = deps;
   return async (call, via) => {
@@ -32,18 +29,14 @@ export function createLogin<U extends AuthUser>(deps: EndpointDeps<U>, throttle:
     const fields = validateCharFields(data, CREDENTIALS);
     if (fields instanceof ValidationFailed) return fields;
     const { username = '', password = '' } = fields;
-    const guessed = await throttle.loginByUsername(request, username);
+    const guessed = await throttle.loginByUsername(username);
     if (guessed) return guessed;
 
-    const user = await users.findByUsername(username);
-    const hash = user ? await users.getPasswordHash(user.id) : null;
-    const valid = await passwords.verify(password, hash);
-    if (!user || !valid || !user.isActive) {
-      const reason = !user ? 'unknown-user' : !valid ? 'wrong-password' : 'inactive';
-      await hooks.onLoginFailed?.({ username, reason, via }, call);
+    const checked = await checkCredentials(users, passwords, username, password);
+    if (!checked.ok) {
+      await hooks.onLoginFailed?.({ username, reason: checked.reason, via }, call);
       return new ValidationFailed({ non_field_errors: ['Unable to log in with provided credentials.'] });
     }
-    if (hash && passwords.needsRehash(hash)) await users.setPasswordHash(user.id, await passwords.hash(password));
-    return user;
+    return checked.user;
   };
 }
