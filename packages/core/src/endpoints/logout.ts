@@ -34,8 +34,8 @@ export function logout<U extends AuthUser>(
 export function logoutAll<U extends AuthUser>(deps: EndpointDeps<U>, sessions: Sessions<U> | null): Endpoint<UserCall<U>> {
   return async (call) => {
     const { user } = call;
-    // Listed first for the hook; revokeAll then also takes any token issued in between.
-    const records = await deps.tokens.list(user.id);
+    // Listed first, and only for the hook; revokeAll then also takes any token issued in between.
+    const records = deps.hooks.onTokenRevoked ? await deps.tokens.list(user.id) : [];
     await deps.tokens.revokeAll(user.id);
     if (records.length > 0) await deps.hooks.onTokenRevoked?.({ user, records, via: 'logout-all' }, call);
     return noContent(clearedCookies(sessions, call));
