@@ -46,6 +46,8 @@ describe('token service: issuing', () => {
     expect(JSON.stringify(stored)).not.toContain(token);
     expect(record.digest).toMatch(/^[0-9a-f]{64}$/);
     expect(record).toMatchObject({ name: 'laptop', scopes: ['read'], expiresAt: null, lastUsedAt: null });
+    // Hex ids never start with "-", so a command line cannot mistake one for an option.
+    expect(record.id).toMatch(/^[0-9a-f]{24}$/);
   });
 
   it('issues many tokens per user, each different', async () => {
