@@ -20,7 +20,7 @@ import {
 import { openLibsqlStores } from '@latchkey/drizzle/libsql';
 import { do_not_optimize, measure } from 'mitata';
 // Not public API: the bench times the checksum and the digest apart from the rest of verify().
-import { digestToken, isWellFormedToken } from '../../packages/core/src/token.ts';
+import { digestToken, isWellFormedToken } from '../../packages/core/src/tokens/token.ts';
 import type { Runtime } from './runtimes.ts';
 import { garbageToken, unknownToken } from './tokens.ts';
 

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { basicAuth } from './basic-auth.ts';
+import { basicAuth } from './schemes/basic-auth.ts';
 import { createLatchkey } from './latchkey.ts';
 import { allowAny } from './permissions.ts';
 import { request, world } from './test-support.ts';
-import { tokenAuth } from './token-auth.ts';
+import { tokenAuth } from './schemes/token-auth.ts';
 
 // Header values are byte strings: any character up to U+00FF except NUL, CR and LF.
 const headerChar = fc.integer({ min: 1, max: 0xff }).filter((c) => c !== 0x0a && c !== 0x0d).map((c) => String.fromCharCode(c));

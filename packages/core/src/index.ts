@@ -10,12 +10,12 @@ export {
   type Identity,
   skip,
   success,
-} from './authenticator.ts';
-export { type AuthorizationParse, parseAuthorization } from './authorization-header.ts';
-export { type BasicAuthOptions, basicAuth, decodeBasicCredentials } from './basic-auth.ts';
-export { addressFromForwardedFor, addressFromHeader, type ClientAddressSource, peerAddress } from './client-address.ts';
+} from './schemes/authenticator.ts';
+export { type AuthorizationParse, parseAuthorization } from './schemes/authorization-header.ts';
+export { type BasicAuthOptions, basicAuth, decodeBasicCredentials } from './schemes/basic-auth.ts';
+export { addressFromForwardedFor, addressFromHeader, type ClientAddressSource, peerAddress } from './throttling/client-address.ts';
 export { constantTimeEqual } from './constant-time.ts';
-export { type CredentialCheck, checkCredentials, type CredentialRejection } from './credentials.ts';
+export { type CredentialCheck, checkCredentials, type CredentialRejection } from './users/credentials.ts';
 export {
   AuthenticationFailed,
   type BearerError,
@@ -37,10 +37,10 @@ export {
   type ProtectedHandler,
   toLatchkey,
 } from './latchkey.ts';
-export { MemoryThrottleStore, type MemoryThrottleStoreOptions } from './memory-throttle-store.ts';
-export { MemoryTokenStore } from './memory-token-store.ts';
-export { type MemoryUser, MemoryUserStore, type MemoryUserStoreOptions } from './memory-user-store.ts';
-export { createPasswordHasher, type PasswordHasher, type PasswordHasherOptions } from './password.ts';
+export { MemoryThrottleStore, type MemoryThrottleStoreOptions } from './throttling/memory-throttle-store.ts';
+export { MemoryTokenStore } from './tokens/memory-token-store.ts';
+export { type MemoryUser, MemoryUserStore, type MemoryUserStoreOptions } from './users/memory-user-store.ts';
+export { createPasswordHasher, type PasswordHasher, type PasswordHasherOptions } from './users/password.ts';
 export {
   allOf,
   allowAny,
@@ -55,7 +55,7 @@ export {
   type PermissionVerdict,
 } from './permissions.ts';
 export type { RandomBytes } from './random.ts';
-export { type RemoteUserAuthOptions, remoteUserAuth } from './remote-user-auth.ts';
+export { type RemoteUserAuthOptions, remoteUserAuth } from './schemes/remote-user-auth.ts';
 export { errorResponse, jsonResponse } from './response.ts';
 export {
   type AddressThrottleOptions,
@@ -69,10 +69,10 @@ export {
   type Throttle,
   type ThrottleOptions,
   userRateThrottle,
-} from './throttle.ts';
-export type { ThrottleStore } from './throttle-store.ts';
-export { DEFAULT_TOKEN_PREFIX, TOKEN_SECRET_BYTES } from './token.ts';
-export { type TokenAuthOptions, tokenAuth, tokenChallenge } from './token-auth.ts';
+} from './throttling/throttle.ts';
+export type { ThrottleStore } from './throttling/throttle-store.ts';
+export { DEFAULT_TOKEN_PREFIX, TOKEN_SECRET_BYTES } from './tokens/token.ts';
+export { type TokenAuthOptions, tokenAuth, tokenChallenge } from './schemes/token-auth.ts';
 export {
   type CreateTokenInput,
   type CreateTokenResult,
@@ -81,10 +81,10 @@ export {
   type TokenService,
   type TokenServiceOptions,
   type VerifyTokenResult,
-} from './token-service.ts';
-export type { TokenLimit, TokenRecord, TokenStore, TokenTouch } from './token-store.ts';
-export type { AuthUser, NewUser, UserStore } from './user-store.ts';
-export { CSRF_HEADER, type CsrfOptions, type CsrfProtection, csrfProtection } from './csrf.ts';
+} from './tokens/token-service.ts';
+export type { TokenLimit, TokenRecord, TokenStore, TokenTouch } from './tokens/token-store.ts';
+export type { AuthUser, NewUser, UserStore } from './users/user-store.ts';
+export { CSRF_HEADER, type CsrfOptions, type CsrfProtection, csrfProtection } from './schemes/csrf.ts';
 export type {
   AuthHooks,
   HookContext,
@@ -106,4 +106,4 @@ export { type PasswordRules, passwordRules, type PasswordRulesOptions } from './
 export type { RegisterOptions } from './endpoints/register.ts';
 export { type AuthEndpoints, type AuthEndpointsOptions, createAuthEndpoints } from './endpoints/router.ts';
 export { CSRF_COOKIE, type SessionEndpointOptions } from './endpoints/session.ts';
-export { readCookie, SESSION_COOKIE, sessionAuth, type SessionAuthOptions } from './session-auth.ts';
+export { readCookie, SESSION_COOKIE, sessionAuth, type SessionAuthOptions } from './schemes/session-auth.ts';

@@ -1,14 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import { type Authenticator, fail, skip, success } from './authenticator.ts';
-import { basicAuth } from './basic-auth.ts';
+import { type Authenticator, fail, skip, success } from './schemes/authenticator.ts';
+import { basicAuth } from './schemes/basic-auth.ts';
 import { createLatchkey, protect } from './latchkey.ts';
-import { MemoryThrottleStore } from './memory-throttle-store.ts';
+import { MemoryThrottleStore } from './throttling/memory-throttle-store.ts';
 import { allowAny, isAdminUser } from './permissions.ts';
 import { basic, PASSWORD, request, world } from './test-support.ts';
-import { anonRateThrottle, userRateThrottle } from './throttle.ts';
-import { tokenAuth } from './token-auth.ts';
-import type { TokenStore } from './token-store.ts';
-import type { UserStore } from './user-store.ts';
+import { anonRateThrottle, userRateThrottle } from './throttling/throttle.ts';
+import { tokenAuth } from './schemes/token-auth.ts';
+import type { TokenStore } from './tokens/token-store.ts';
+import type { UserStore } from './users/user-store.ts';
 
 const echo = (_request: Request, context: { user: { username: string } | null; scheme: string | null }) =>
   Response.json({ user: context.user?.username ?? null, scheme: context.scheme });

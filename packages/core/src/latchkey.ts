@@ -2,14 +2,14 @@
  * The pipeline: authenticate → authorize → throttle → handler, the same on every host.
  * Adapters call `run` (or wrap handlers with `protect`) and translate the outcome.
  */
-import type { Authenticator, HostContext, Identity } from './authenticator.ts';
+import type { Authenticator, HostContext, Identity } from './schemes/authenticator.ts';
 import { AuthenticationFailed, type LatchkeyError, NotAuthenticated, PermissionDenied, Throttled } from './errors.ts';
 import { failClosed, logStoreFailure } from './fail-closed.ts';
 import { withoutUndefined } from './options.ts';
 import { firstDenial, isAuthenticated, type Permission } from './permissions.ts';
 import { errorResponse } from './response.ts';
-import type { Throttle } from './throttle.ts';
-import type { AuthUser } from './user-store.ts';
+import type { Throttle } from './throttling/throttle.ts';
+import type { AuthUser } from './users/user-store.ts';
 
 /** Options for `createLatchkey` (DRF's DEFAULT_* settings) and for per-route overrides. */
 export interface LatchkeyOptions<U extends AuthUser = AuthUser> {

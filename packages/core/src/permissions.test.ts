@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Identity } from './authenticator.ts';
+import type { Identity } from './schemes/authenticator.ts';
 import { PermissionDenied } from './errors.ts';
 import {
   allOf,
@@ -12,7 +12,7 @@ import {
   not,
   type Permission,
 } from './permissions.ts';
-import type { TokenRecord } from './token-store.ts';
+import type { TokenRecord } from './tokens/token-store.ts';
 import { request } from './test-support.ts';
 
 const user = { id: '1', username: 'alice', isActive: true, isStaff: false };

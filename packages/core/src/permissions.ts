@@ -6,9 +6,9 @@
  * Whatever a permission answers for an anonymous caller, a denial becomes 401 "not
  * authenticated" (DRF's rule); for an authenticated one it is 403.
  */
-import type { Identity } from './authenticator.ts';
+import type { Identity } from './schemes/authenticator.ts';
 import { PermissionDenied } from './errors.ts';
-import type { AuthUser } from './user-store.ts';
+import type { AuthUser } from './users/user-store.ts';
 
 /** What a permission answers. */
 export type PermissionVerdict = boolean | PermissionDenied;

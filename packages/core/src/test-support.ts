@@ -1,9 +1,9 @@
 // Shared setup for core's own tests (not exported from the package).
-import { MemoryTokenStore } from './memory-token-store.ts';
-import { MemoryUserStore } from './memory-user-store.ts';
-import { createPasswordHasher } from './password.ts';
+import { MemoryTokenStore } from './tokens/memory-token-store.ts';
+import { MemoryUserStore } from './users/memory-user-store.ts';
+import { createPasswordHasher } from './users/password.ts';
 import { seededRandomBytes } from './testing/host-fixture.ts';
-import { createTokenService, type TokenServiceOptions } from './token-service.ts';
+import { createTokenService, type TokenServiceOptions } from './tokens/token-service.ts';
 
 export const PASSWORD = 'correct horse battery staple';
 

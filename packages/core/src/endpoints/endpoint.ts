@@ -1,10 +1,10 @@
 /** What every endpoint is handed: the call, and the options it shares with the others. */
-import type { HostContext } from '../authenticator.ts';
+import type { HostContext } from '../schemes/authenticator.ts';
 import type { LatchkeyError } from '../errors.ts';
-import type { PasswordHasher } from '../password.ts';
-import type { TokenService } from '../token-service.ts';
-import type { TokenRecord } from '../token-store.ts';
-import type { AuthUser, UserStore } from '../user-store.ts';
+import type { PasswordHasher } from '../users/password.ts';
+import type { TokenService } from '../tokens/token-service.ts';
+import type { TokenRecord } from '../tokens/token-store.ts';
+import type { AuthUser, UserStore } from '../users/user-store.ts';
 import type { AuthHooks, HookContext } from './hooks.ts';
 
 /** One request to an open route. */

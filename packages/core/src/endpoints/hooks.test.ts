@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { MemoryUser } from '../memory-user-store.ts';
+import type { MemoryUser } from '../users/memory-user-store.ts';
 import type { AuthHooks, LoginFailedEvent } from './hooks.ts';
 import { endpointFixture, PASSWORD } from './test-fixture.ts';
 

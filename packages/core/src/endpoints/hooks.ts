@@ -12,10 +12,10 @@
  *
  * Hooks never receive a plaintext token or a password.
  */
-import type { HostContext } from '../authenticator.ts';
-import type { CredentialRejection } from '../credentials.ts';
-import type { TokenRecord } from '../token-store.ts';
-import type { AuthUser } from '../user-store.ts';
+import type { HostContext } from '../schemes/authenticator.ts';
+import type { CredentialRejection } from '../users/credentials.ts';
+import type { TokenRecord } from '../tokens/token-store.ts';
+import type { AuthUser } from '../users/user-store.ts';
 
 /** The request a hook runs for. Its body has been read already. */
 export interface HookContext {

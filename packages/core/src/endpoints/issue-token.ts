@@ -1,8 +1,8 @@
 /** Issuing a token for a user who just proved who they are, with knox's per-user limit. */
 import { PermissionDenied } from '../errors.ts';
-import type { CreateTokenInput } from '../token-service.ts';
-import type { TokenRecord } from '../token-store.ts';
-import type { AuthUser } from '../user-store.ts';
+import type { CreateTokenInput } from '../tokens/token-service.ts';
+import type { TokenRecord } from '../tokens/token-store.ts';
+import type { AuthUser } from '../users/user-store.ts';
 import type { EndpointCall, EndpointDeps } from './endpoint.ts';
 import { rollBack, type TokenCreatedEvent } from './hooks.ts';
 

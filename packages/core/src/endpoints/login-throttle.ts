@@ -5,13 +5,13 @@
  * the wait. The cost: anyone can hold one username at its limit; the address limit and a
  * modest rate keep that a nuisance rather than a lockout.
  */
-import type { HostContext } from '../authenticator.ts';
-import { type ClientAddressSource, peerAddress } from '../client-address.ts';
+import type { HostContext } from '../schemes/authenticator.ts';
+import { type ClientAddressSource, peerAddress } from '../throttling/client-address.ts';
 import { Throttled } from '../errors.ts';
-import { MemoryThrottleStore } from '../memory-throttle-store.ts';
+import { MemoryThrottleStore } from '../throttling/memory-throttle-store.ts';
 import { withoutUndefined } from '../options.ts';
-import { type RateCounter, rateCounter } from '../throttle.ts';
-import type { ThrottleStore } from '../throttle-store.ts';
+import { type RateCounter, rateCounter } from '../throttling/throttle.ts';
+import type { ThrottleStore } from '../throttling/throttle-store.ts';
 
 /** Options for the login throttle (`createAuthEndpoints({ throttle })`). */
 export interface LoginThrottleOptions {

@@ -2,9 +2,9 @@
  * Checking a username and password, shared by `POST /token` and the session login: DRF's
  * AuthTokenSerializer (its field errors and its one refusal) behind the login throttle.
  */
-import { checkCredentials } from '../credentials.ts';
+import { checkCredentials } from '../users/credentials.ts';
 import { LatchkeyError } from '../errors.ts';
-import type { AuthUser } from '../user-store.ts';
+import type { AuthUser } from '../users/user-store.ts';
 import type { EndpointCall, EndpointDeps } from './endpoint.ts';
 import { validateCharFields } from './fields.ts';
 import type { LoginFailedEvent } from './hooks.ts';

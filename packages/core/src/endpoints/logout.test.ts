@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { basicAuth } from '../basic-auth.ts';
+import { basicAuth } from '../schemes/basic-auth.ts';
 import { endpointFixture, PASSWORD } from './test-fixture.ts';
 
 describe('POST /auth/logout: revoke the token that made the request (knox LogoutView)', () => {

@@ -3,7 +3,7 @@
  * or every token of its user (sessions included). 204 either way; a session-authenticated
  * logout also deletes the session cookies.
  */
-import type { AuthUser } from '../user-store.ts';
+import type { AuthUser } from '../users/user-store.ts';
 import type { Endpoint, EndpointDeps, UserCall } from './endpoint.ts';
 import { noContent } from './respond.ts';
 import type { Sessions } from './session.ts';

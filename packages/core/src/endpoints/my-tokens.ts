@@ -4,8 +4,8 @@
  * unknown one, so ids of other users' tokens cannot be probed.
  */
 import { jsonResponse } from '../response.ts';
-import type { TokenRecord } from '../token-store.ts';
-import type { AuthUser } from '../user-store.ts';
+import type { TokenRecord } from '../tokens/token-store.ts';
+import type { AuthUser } from '../users/user-store.ts';
 import type { Endpoint, EndpointDeps, UserCall } from './endpoint.ts';
 import { NotFound } from './http-errors.ts';
 import { isoTime, noContent } from './respond.ts';

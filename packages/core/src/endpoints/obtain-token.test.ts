@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createPasswordHasher } from '../password.ts';
+import { createPasswordHasher } from '../users/password.ts';
 import { endpointFixture, PASSWORD } from './test-fixture.ts';
 
 const REFUSED = { non_field_errors: ['Unable to log in with provided credentials.'] };

@@ -5,7 +5,7 @@
  */
 import { LatchkeyError } from '../errors.ts';
 import { jsonResponse } from '../response.ts';
-import type { AuthUser } from '../user-store.ts';
+import type { AuthUser } from '../users/user-store.ts';
 import type { Endpoint, EndpointCall, EndpointDeps } from './endpoint.ts';
 import { issueToken } from './issue-token.ts';
 import type { Login } from './login.ts';

@@ -10,7 +10,7 @@
  */
 import { LatchkeyError } from '../errors.ts';
 import { jsonResponse } from '../response.ts';
-import type { AuthUser } from '../user-store.ts';
+import type { AuthUser } from '../users/user-store.ts';
 import type { Endpoint, EndpointCall, EndpointDeps } from './endpoint.ts';
 import { validateCharFields } from './fields.ts';
 import { rollBack } from './hooks.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryTokenStore } from '../memory-token-store.ts';
-import { MemoryUserStore } from '../memory-user-store.ts';
-import { createTokenService } from '../token-service.ts';
+import { MemoryTokenStore } from '../tokens/memory-token-store.ts';
+import { MemoryUserStore } from '../users/memory-user-store.ts';
+import { createTokenService } from '../tokens/token-service.ts';
 import { createAuthEndpoints } from './router.ts';
 import { endpointFixture, ORIGIN, PASSWORD } from './test-fixture.ts';
 

@@ -19,17 +19,17 @@
  * DRF's views do: credentials first, then the method (405 with `Allow`). GET routes answer
  * HEAD too. A trailing slash is accepted (`/auth/token/`, DRF's habit).
  */
-import type { Authenticator, HostContext } from '../authenticator.ts';
+import type { Authenticator, HostContext } from '../schemes/authenticator.ts';
 import type { LatchkeyError } from '../errors.ts';
 import { failClosed, logStoreFailure } from '../fail-closed.ts';
 import { createLatchkey, type Latchkey } from '../latchkey.ts';
 import { withoutUndefined } from '../options.ts';
-import { createPasswordHasher, type PasswordHasher } from '../password.ts';
+import { createPasswordHasher, type PasswordHasher } from '../users/password.ts';
 import { isAuthenticated } from '../permissions.ts';
 import { errorResponse } from '../response.ts';
-import { tokenAuth } from '../token-auth.ts';
-import type { TokenService } from '../token-service.ts';
-import type { AuthUser, UserStore } from '../user-store.ts';
+import { tokenAuth } from '../schemes/token-auth.ts';
+import type { TokenService } from '../tokens/token-service.ts';
+import type { AuthUser, UserStore } from '../users/user-store.ts';
 import type { Endpoint, EndpointCall, EndpointDeps, UserCall } from './endpoint.ts';
 import type { AuthHooks } from './hooks.ts';
 import { MethodNotAllowed } from './http-errors.ts';

@@ -3,14 +3,14 @@
  * "session", with its own lifetime; the cookie carries the token (HttpOnly: scripts never
  * see it) and a second, readable cookie carries its CSRF token for scripts to echo.
  */
-import type { Authenticator } from '../authenticator.ts';
-import { type CsrfOptions, type CsrfProtection, csrfProtection } from '../csrf.ts';
+import type { Authenticator } from '../schemes/authenticator.ts';
+import { type CsrfOptions, type CsrfProtection, csrfProtection } from '../schemes/csrf.ts';
 import { LatchkeyError } from '../errors.ts';
 import { withoutUndefined } from '../options.ts';
 import { jsonResponse } from '../response.ts';
-import { assertCookieName, SESSION_COOKIE, sessionAuth } from '../session-auth.ts';
-import type { TokenRecord } from '../token-store.ts';
-import type { AuthUser } from '../user-store.ts';
+import { assertCookieName, SESSION_COOKIE, sessionAuth } from '../schemes/session-auth.ts';
+import type { TokenRecord } from '../tokens/token-store.ts';
+import type { AuthUser } from '../users/user-store.ts';
 import type { Endpoint, EndpointCall, EndpointDeps } from './endpoint.ts';
 import { issueToken } from './issue-token.ts';
 import type { Login } from './login.ts';

@@ -2,11 +2,11 @@
  * The endpoints' test fixture: memory stores, a cheap hasher, a clock the tests move, and
  * request helpers. Used by the endpoint, session and CSRF tests only; not exported.
  */
-import { MemoryThrottleStore } from '../memory-throttle-store.ts';
-import { MemoryTokenStore } from '../memory-token-store.ts';
-import { type MemoryUser, MemoryUserStore } from '../memory-user-store.ts';
-import { createPasswordHasher, type PasswordHasher } from '../password.ts';
-import { createTokenService, type TokenService, type TokenServiceOptions } from '../token-service.ts';
+import { MemoryThrottleStore } from '../throttling/memory-throttle-store.ts';
+import { MemoryTokenStore } from '../tokens/memory-token-store.ts';
+import { type MemoryUser, MemoryUserStore } from '../users/memory-user-store.ts';
+import { createPasswordHasher, type PasswordHasher } from '../users/password.ts';
+import { createTokenService, type TokenService, type TokenServiceOptions } from '../tokens/token-service.ts';
 import { type AuthEndpointsOptions, createAuthEndpoints } from './router.ts';
 
 /** Every fixture user's password. */

@@ -8,18 +8,18 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import type { Identity } from '../authenticator.ts';
-import { basicAuth } from '../basic-auth.ts';
+import type { Identity } from '../schemes/authenticator.ts';
+import { basicAuth } from '../schemes/basic-auth.ts';
 import { createLatchkey, type Latchkey } from '../latchkey.ts';
-import { MemoryTokenStore } from '../memory-token-store.ts';
-import { type MemoryUser, MemoryUserStore } from '../memory-user-store.ts';
-import { createPasswordHasher } from '../password.ts';
+import { MemoryTokenStore } from '../tokens/memory-token-store.ts';
+import { type MemoryUser, MemoryUserStore } from '../users/memory-user-store.ts';
+import { createPasswordHasher } from '../users/password.ts';
 import { allowAny, hasScopes, isAdminUser } from '../permissions.ts';
 import type { RandomBytes } from '../random.ts';
-import { remoteUserAuth } from '../remote-user-auth.ts';
+import { remoteUserAuth } from '../schemes/remote-user-auth.ts';
 import { jsonResponse } from '../response.ts';
-import { tokenAuth } from '../token-auth.ts';
-import { createTokenService, type TokenService } from '../token-service.ts';
+import { tokenAuth } from '../schemes/token-auth.ts';
+import { createTokenService, type TokenService } from '../tokens/token-service.ts';
 
 /** A deterministic byte source for tests only: SHA-256 of a seed and a counter. Never for real secrets. */
 export function seededRandomBytes(seed: string): RandomBytes {

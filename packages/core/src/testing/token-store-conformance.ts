@@ -1,4 +1,4 @@
-import type { TokenRecord, TokenStore } from '../token-store.ts';
+import type { TokenRecord, TokenStore } from '../tokens/token-store.ts';
 import { check, checkEqual } from './assert.ts';
 import type { ConformanceCase } from './conformance-case.ts';
 

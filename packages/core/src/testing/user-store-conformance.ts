@@ -1,4 +1,4 @@
-import type { AuthUser, UserStore } from '../user-store.ts';
+import type { AuthUser, UserStore } from '../users/user-store.ts';
 import { check, checkEqual } from './assert.ts';
 import type { ConformanceCase } from './conformance-case.ts';
 

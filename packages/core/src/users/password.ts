@@ -10,10 +10,10 @@
  */
 import { sha256 } from '@noble/hashes/webcrypto.js';
 import { pbkdf2 } from '@noble/hashes/webcrypto.js';
-import { constantTimeEqual } from './constant-time.ts';
-import { bytesToBase64, bytesToBase64Url } from './encoding.ts';
-import { withoutUndefined } from './options.ts';
-import { type RandomBytes, webCryptoRandomBytes } from './random.ts';
+import { constantTimeEqual } from '../constant-time.ts';
+import { bytesToBase64, bytesToBase64Url } from '../encoding.ts';
+import { withoutUndefined } from '../options.ts';
+import { type RandomBytes, webCryptoRandomBytes } from '../random.ts';
 
 const ALGORITHM = 'pbkdf2_sha256';
 const HASH_BYTES = 32;

@@ -5,11 +5,11 @@
  * its edges, at the cost of two counters per key (Cloudflare's rate limiter does the same).
  * Refused requests are counted too, so hammering does not shorten the wait.
  */
-import type { HostContext, Identity } from './authenticator.ts';
+import type { HostContext, Identity } from '../schemes/authenticator.ts';
 import { type ClientAddressSource, peerAddress } from './client-address.ts';
-import { withoutUndefined } from './options.ts';
+import { withoutUndefined } from '../options.ts';
 import type { ThrottleStore } from './throttle-store.ts';
-import type { AuthUser } from './user-store.ts';
+import type { AuthUser } from '../users/user-store.ts';
 
 /** Decides whether a request is over a rate: the seconds to wait, or null when allowed. */
 export type Throttle<U extends AuthUser = AuthUser> = (

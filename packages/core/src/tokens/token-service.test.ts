@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryTokenStore } from './memory-token-store.ts';
-import { seededRandomBytes } from './testing/host-fixture.ts';
+import { seededRandomBytes } from '../testing/host-fixture.ts';
 import { createTokenService, type TokenServiceOptions } from './token-service.ts';
 import type { TokenStore } from './token-store.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandomBytes } from './testing/host-fixture.ts';
+import { seededRandomBytes } from '../testing/host-fixture.ts';
 import { assertTokenPrefix, digestToken, generateToken, isWellFormedToken, TOKEN_SECRET_BYTES } from './token.ts';
 
 describe('token format', () => {

@@ -1,11 +1,11 @@
 /** DRF's BasicAuthentication (RFC 7617): `Authorization: Basic base64(username:password)`. */
 import { type Authenticator, fail, skip, success } from './authenticator.ts';
 import { parseAuthorization } from './authorization-header.ts';
-import { checkCredentials } from './credentials.ts';
-import { base64ToBytes, latin1ToString, utf8ToString } from './encoding.ts';
-import { withoutUndefined } from './options.ts';
-import { createPasswordHasher, type PasswordHasher } from './password.ts';
-import type { AuthUser, UserStore } from './user-store.ts';
+import { checkCredentials } from '../users/credentials.ts';
+import { base64ToBytes, latin1ToString, utf8ToString } from '../encoding.ts';
+import { withoutUndefined } from '../options.ts';
+import { createPasswordHasher, type PasswordHasher } from '../users/password.ts';
+import type { AuthUser, UserStore } from '../users/user-store.ts';
 
 /** Options for `basicAuth`. */
 export interface BasicAuthOptions<U extends AuthUser> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkCredentials } from './credentials.ts';
-import { PASSWORD, world } from './test-support.ts';
+import { PASSWORD, world } from '../test-support.ts';
 
 describe('checking a username and password', () => {
   it('proves the user with the right password', async () => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
-import { MemoryTokenStore } from './memory-token-store.ts';
-import { MemoryUserStore } from './memory-user-store.ts';
-import { tokenStoreConformance, userStoreConformance } from './testing/index.ts';
+import { MemoryTokenStore } from '../tokens/memory-token-store.ts';
+import { MemoryUserStore } from '../users/memory-user-store.ts';
+import { tokenStoreConformance, userStoreConformance } from './index.ts';
 
 describe('MemoryTokenStore passes the TokenStore conformance suite', () => {
   for (const c of tokenStoreConformance(() => new MemoryTokenStore())) it(c.name, c.run);

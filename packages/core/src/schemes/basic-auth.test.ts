@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { basicAuth, decodeBasicCredentials } from './basic-auth.ts';
-import { createPasswordHasher } from './password.ts';
-import { basic, PASSWORD, request, world } from './test-support.ts';
+import { createPasswordHasher } from '../users/password.ts';
+import { basic, PASSWORD, request, world } from '../test-support.ts';
 
 const latin1Base64 = (text: string) => btoa(text); // btoa encodes each char as one latin-1 byte
 const utf8Base64 = (text: string) => btoa(String.fromCharCode(...new TextEncoder().encode(text)));

@@ -9,10 +9,10 @@
  */
 import { type Authenticator, fail, skip, success } from './authenticator.ts';
 import { type CsrfOptions, csrfProtection } from './csrf.ts';
-import { withoutUndefined } from './options.ts';
-import { isSafeMethod } from './permissions.ts';
-import type { TokenService } from './token-service.ts';
-import type { AuthUser, UserStore } from './user-store.ts';
+import { withoutUndefined } from '../options.ts';
+import { isSafeMethod } from '../permissions.ts';
+import type { TokenService } from '../tokens/token-service.ts';
+import type { AuthUser, UserStore } from '../users/user-store.ts';
 
 /** The session cookie's default name. */
 export const SESSION_COOKIE = 'latchkey_session';

@@ -3,9 +3,9 @@
  * here (format, digest, expiry, sliding refresh, per-user limit), so stores stay dumb.
  */
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { constantTimeEqual } from './constant-time.ts';
-import { withoutUndefined } from './options.ts';
-import { type RandomBytes, webCryptoRandomBytes } from './random.ts';
+import { constantTimeEqual } from '../constant-time.ts';
+import { withoutUndefined } from '../options.ts';
+import { type RandomBytes, webCryptoRandomBytes } from '../random.ts';
 import { assertTokenPrefix, DEFAULT_TOKEN_PREFIX, digestToken, generateToken, isWellFormedToken } from './token.ts';
 import type { TokenRecord, TokenStore } from './token-store.ts';
 

@@ -4,10 +4,10 @@
  */
 import { type Authenticator, fail, skip, success } from './authenticator.ts';
 import { isVisibleAscii, parseAuthorization } from './authorization-header.ts';
-import type { BearerError } from './errors.ts';
-import { withoutUndefined } from './options.ts';
-import type { TokenService } from './token-service.ts';
-import type { AuthUser, UserStore } from './user-store.ts';
+import type { BearerError } from '../errors.ts';
+import { withoutUndefined } from '../options.ts';
+import type { TokenService } from '../tokens/token-service.ts';
+import type { AuthUser, UserStore } from '../users/user-store.ts';
 
 /** Options for `tokenAuth`. */
 export interface TokenAuthOptions<U extends AuthUser> {

@@ -13,8 +13,8 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { bytesToBase64Url } from './encoding.ts';
-import type { RandomBytes } from './random.ts';
+import { bytesToBase64Url } from '../encoding.ts';
+import type { RandomBytes } from '../random.ts';
 
 /** The prefix of tokens unless `createTokenService({ prefix })` says otherwise. */
 export const DEFAULT_TOKEN_PREFIX = 'lk_';

@@ -19,9 +19,9 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { constantTimeEqual } from './constant-time.ts';
-import { bytesToBase64Url } from './encoding.ts';
-import { PermissionDenied } from './errors.ts';
+import { constantTimeEqual } from '../constant-time.ts';
+import { bytesToBase64Url } from '../encoding.ts';
+import { PermissionDenied } from '../errors.ts';
 
 /** The header clients echo the CSRF token in: Django's name, so its JavaScript recipes work. */
 export const CSRF_HEADER = 'X-CSRFToken';

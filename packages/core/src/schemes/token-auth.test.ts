@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { world, request } from './test-support.ts';
+import { world, request } from '../test-support.ts';
 import { tokenAuth, tokenChallenge } from './token-auth.ts';
 
 describe('TokenAuthentication', () => {

@@ -7,8 +7,8 @@
  * through a proxy that always overwrites (or strips) the header.
  */
 import { type Authenticator, skip, success } from './authenticator.ts';
-import { withoutUndefined } from './options.ts';
-import type { AuthUser, UserStore } from './user-store.ts';
+import { withoutUndefined } from '../options.ts';
+import type { AuthUser, UserStore } from '../users/user-store.ts';
 
 /** Options for `remoteUserAuth`. */
 export interface RemoteUserAuthOptions<U extends AuthUser> {

@@ -17,9 +17,9 @@
  * };
  * ```
  */
-import { AuthenticationFailed, type BearerError, type PermissionDenied } from './errors.ts';
-import type { TokenRecord } from './token-store.ts';
-import type { AuthUser } from './user-store.ts';
+import { AuthenticationFailed, type BearerError, type PermissionDenied } from '../errors.ts';
+import type { TokenRecord } from '../tokens/token-store.ts';
+import type { AuthUser } from '../users/user-store.ts';
 
 /** Who is calling: the user and token that authenticated the request, or anonymous. */
 export interface Identity<U extends AuthUser = AuthUser> {

@@ -3,7 +3,7 @@
  * peer (adapters pass it as `HostContext.clientAddress`), Workers get `CF-Connecting-IP`,
  * and behind a proxy the peer is the proxy. Pick the source that matches your deployment.
  */
-import type { HostContext } from './authenticator.ts';
+import type { HostContext } from '../schemes/authenticator.ts';
 
 /** Finds the client's address for a request; null when unknown. */
 export type ClientAddressSource = (request: Request, host: HostContext) => string | null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csrfProtection } from './csrf.ts';
-import { digestToken } from './token.ts';
+import { digestToken } from '../tokens/token.ts';
 
 const SESSION = 'lk_session-token-for-tests';
 const post = (headers: Record<string, string>) => new Request('https://app.test/things', { method: 'POST', headers });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Identity } from './authenticator.ts';
+import type { Identity } from '../schemes/authenticator.ts';
 import { addressFromForwardedFor, addressFromHeader } from './client-address.ts';
-import { Throttled } from './errors.ts';
+import { Throttled } from '../errors.ts';
 import { MemoryThrottleStore } from './memory-throttle-store.ts';
-import { request } from './test-support.ts';
+import { request } from '../test-support.ts';
 import { anonRateThrottle, parseRate, rateThrottle, userRateThrottle } from './throttle.ts';
 
 const anonymous: Identity = { user: null, auth: null, scheme: null };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { remoteUserAuth } from './remote-user-auth.ts';
-import { request, world } from './test-support.ts';
+import { request, world } from '../test-support.ts';
 
 describe('RemoteUserAuthentication', () => {
   const header = 'Cf-Access-Authenticated-User-Email';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { csrfProtection } from './csrf.ts';
-import { createLatchkey } from './latchkey.ts';
-import { MemoryTokenStore } from './memory-token-store.ts';
-import { MemoryUserStore } from './memory-user-store.ts';
+import { createLatchkey } from '../latchkey.ts';
+import { MemoryTokenStore } from '../tokens/memory-token-store.ts';
+import { MemoryUserStore } from '../users/memory-user-store.ts';
 import { readCookie, sessionAuth } from './session-auth.ts';
 import { tokenAuth } from './token-auth.ts';
-import { createTokenService } from './token-service.ts';
+import { createTokenService } from '../tokens/token-service.ts';
 
 async function setup() {
   let clock = 1_750_000_000_000;
