@@ -6,6 +6,7 @@ export {
   type Authenticator,
   type AuthenticationResult,
   fail,
+  type Grant,
   type HostContext,
   type Identity,
   skip,
@@ -82,7 +83,7 @@ export {
   type TokenServiceOptions,
   type VerifyTokenResult,
 } from './tokens/token-service.ts';
-export type { TokenLimit, TokenRecord, TokenStore, TokenTouch } from './tokens/token-store.ts';
+export { isTokenRecord, type TokenLimit, type TokenRecord, type TokenStore, type TokenTouch } from './tokens/token-store.ts';
 export type { AuthUser, NewUser, UserStore } from './users/user-store.ts';
 export { CSRF_HEADER, type CsrfOptions, type CsrfProtection, csrfProtection } from './schemes/csrf.ts';
 export type {

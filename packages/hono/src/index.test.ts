@@ -11,7 +11,8 @@ import {
   MemoryUserStore,
   skip,
   success,
-  type TokenRecord,
+  type Grant,
+  isTokenRecord,
   type TokenStore,
   tokenAuth,
   type UserStore,
@@ -74,7 +75,7 @@ describe('the middleware', () => {
   it('sets c.var.user, c.var.auth and c.var.scheme for an admitted request', async () => {
     const { base, alice } = await tokenSetup();
     const app = new Hono().get('/me', latchkey(base), (c) =>
-      c.json({ username: c.var.user?.username, tokenUser: c.var.auth?.userId, scheme: c.var.scheme }),
+      c.json({ username: c.var.user?.username, tokenUser: c.var.auth && isTokenRecord(c.var.auth) ? c.var.auth.userId : null, scheme: c.var.scheme }),
     );
     const response = await app.request('/me', withToken(alice));
     expect(response.status).toBe(200);
@@ -92,7 +93,7 @@ describe('the middleware', () => {
     };
     const app = new Hono().get('/hello', latchkey({ authenticators: [byHeader] }), (c) => {
       expectTypeOf(c.var.user).toEqualTypeOf<Member | null>();
-      expectTypeOf(c.var.auth).toEqualTypeOf<TokenRecord | null>();
+      expectTypeOf(c.var.auth).toEqualTypeOf<Grant | null>();
       expectTypeOf(c.var.scheme).toEqualTypeOf<string | null>();
       return c.text(`Hello, ${c.var.user?.displayName}`);
     });

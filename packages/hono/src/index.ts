@@ -19,7 +19,7 @@ import {
   type HostContext,
   type Latchkey,
   type LatchkeyOptions,
-  type TokenRecord,
+  type Grant,
   toLatchkey,
 } from '@latchkey/core';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -29,8 +29,8 @@ import { createMiddleware } from 'hono/factory';
 export interface LatchkeyVariables<U extends AuthUser = AuthUser> {
   /** The authenticated user; null for an anonymous caller (on routes that allow one). */
   readonly user: U | null;
-  /** The token record that authenticated the request (token and session schemes), else null. */
-  readonly auth: TokenRecord | null;
+  /** What authenticated the request (the token record for token and session schemes), else null. */
+  readonly auth: Grant | null;
   /** The `name` of the authenticator that succeeded; null for an anonymous caller. */
   readonly scheme: string | null;
 }

@@ -29,6 +29,7 @@ import { isAuthenticated } from '../permissions.ts';
 import { errorResponse } from '../response.ts';
 import { tokenAuth } from '../schemes/token-auth.ts';
 import type { TokenService } from '../tokens/token-service.ts';
+import { isTokenRecord } from '../tokens/token-store.ts';
 import type { AuthUser, UserStore } from '../users/user-store.ts';
 import type { Endpoint, EndpointCall, EndpointDeps, UserCall } from './endpoint.ts';
 import type { AuthHooks } from './hooks.ts';
@@ -175,7 +176,8 @@ export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: Auth
       const { user, auth, scheme } = outcome.identity;
       // isAuthenticated admits no anonymous caller; this only tells the compiler so.
       if (user === null || scheme === null) throw new TypeError('authenticated route reached without a user');
-      return await dispatch(route.methods, { ...call, user, auth, scheme });
+      // The endpoints act on stored tokens (logout revokes the one in use); other grants have none.
+      return await dispatch(route.methods, { ...call, user, auth: auth !== null && isTokenRecord(auth) ? auth : null, scheme });
     } catch (error) {
       // Fail closed: a broken store or hook never becomes a 500 or access.
       return errorResponse(failClosed(error, onError), null);

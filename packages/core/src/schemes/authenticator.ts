@@ -18,15 +18,28 @@
  * ```
  */
 import { AuthenticationFailed, type BearerError, type PermissionDenied } from '../errors.ts';
-import type { TokenRecord } from '../tokens/token-store.ts';
 import type { AuthUser } from '../users/user-store.ts';
+
+/**
+ * What proved an identity, whichever scheme produced it: a stored token record, a verified
+ * JWT's claims, a signing key. Permissions read scopes from it (`hasScopes`), so a scheme
+ * with no stored record still carries its scopes and expiry. A `TokenRecord` is one.
+ */
+export interface Grant {
+  /** Identifies the credential: a token id, a JWT's `jti`, a key id. Safe to log. */
+  readonly id: string;
+  /** Scopes granted; a grant with none passes no `hasScopes` check. */
+  readonly scopes: readonly string[];
+  /** Milliseconds since the epoch; null: does not expire. */
+  readonly expiresAt: number | null;
+}
 
 /** Who is calling: the user and token that authenticated the request, or anonymous. */
 export interface Identity<U extends AuthUser = AuthUser> {
   /** The authenticated user; null for an anonymous caller. */
   readonly user: U | null;
-  /** The token record that authenticated the request (token and session schemes), else null. */
-  readonly auth: TokenRecord | null;
+  /** What authenticated the request (the token record for token and session schemes), else null. */
+  readonly auth: Grant | null;
   /** The `name` of the authenticator that succeeded; null for an anonymous caller. */
   readonly scheme: string | null;
 }
@@ -40,7 +53,7 @@ export interface HostContext {
 /** The outcome of one authenticator. Build it with `skip`, `success` and `fail`. */
 export type AuthenticationResult<U extends AuthUser = AuthUser> =
   | { readonly outcome: 'skip' }
-  | { readonly outcome: 'success'; readonly user: U; readonly auth: TokenRecord | null }
+  | { readonly outcome: 'success'; readonly user: U; readonly auth: Grant | null }
   | { readonly outcome: 'fail'; readonly error: AuthenticationFailed | PermissionDenied };
 
 /** One authentication scheme. */
@@ -67,8 +80,8 @@ export function skip(): { readonly outcome: 'skip' } {
   return SKIP;
 }
 
-/** Authenticated as `user`, with the token record that proved it (default null). */
-export function success<U extends AuthUser>(user: U, auth: TokenRecord | null = null): AuthenticationResult<U> {
+/** Authenticated as `user`, with the grant that proved it (default null: no scopes, e.g. Basic). */
+export function success<U extends AuthUser>(user: U, auth: Grant | null = null): AuthenticationResult<U> {
   return { outcome: 'success', user, auth };
 }
 

@@ -6,8 +6,10 @@
  * Prove a custom store with `tokenStoreConformance` from `@latchkey/core/testing`.
  */
 
+import type { Grant } from '../schemes/authenticator.ts';
+
 /** One issued token, as stored. The plaintext token is never part of it. */
-export interface TokenRecord {
+export interface TokenRecord extends Grant {
   /** Public identifier: safe to show, log and use in URLs (`revoke <id>`). */
   readonly id: string;
   /** The owner's `AuthUser.id`. */
@@ -24,6 +26,11 @@ export interface TokenRecord {
   readonly expiresAt: number | null;
   /** Milliseconds since the epoch; null: not used since it was issued. */
   readonly lastUsedAt: number | null;
+}
+
+/** Whether a grant is a stored token record (token and session schemes) rather than, say, a JWT's claims. */
+export function isTokenRecord(grant: Grant): grant is TokenRecord {
+  return typeof (grant as Partial<TokenRecord>).digest === 'string' && typeof (grant as Partial<TokenRecord>).userId === 'string';
 }
 
 /** Fields the token service may change after a token is issued. */
