@@ -2,7 +2,7 @@
 import { type Authenticator, fail, skip, success } from './authenticator.ts';
 import { parseAuthorization } from './authorization-header.ts';
 import { checkCredentials } from '../users/credentials.ts';
-import { base64ToBytes, latin1ToString, utf8ToString } from '../encoding.ts';
+import { base64ToBytesAsPython, latin1ToString, utf8ToString } from '../encoding.ts';
 import { withoutUndefined } from '../options.ts';
 import { createPasswordHasher, type PasswordHasher } from '../users/password.ts';
 import type { AuthUser, UserStore } from '../users/user-store.ts';
@@ -22,11 +22,12 @@ export interface BasicAuthOptions<U extends AuthUser> {
 const INVALID = 'Invalid username/password.';
 
 /**
- * Decodes Basic credentials: UTF-8 first, latin-1 when the bytes are not UTF-8 (what
+ * Decodes Basic credentials: base64 by Python's rules (DRF's `b64decode`: stray characters
+ * dropped, padding required), UTF-8 first, latin-1 when the bytes are not UTF-8 (what
  * older clients send), then split at the first colon. Null when not base64.
  */
 export function decodeBasicCredentials(encoded: string): { username: string; password: string } | null {
-  const bytes = base64ToBytes(encoded);
+  const bytes = base64ToBytesAsPython(encoded);
   if (!bytes) return null;
   const text = utf8ToString(bytes) ?? latin1ToString(bytes);
   const colon = text.indexOf(':');

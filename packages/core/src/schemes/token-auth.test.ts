@@ -38,6 +38,9 @@ describe('TokenAuthentication', () => {
     ['Token abc def', 'Invalid token header. Token string should not contain spaces.'],
     ['Token abc\u00e9', 'Invalid token header. Token string should not contain invalid characters.'],
     ['Token abc', 'Invalid token.'],
+    // UTF-8 text is a token like any other (DRF decodes the header's bytes as UTF-8).
+    [`Token ${String.fromCharCode(...new TextEncoder().encode('ключ'))}`, 'Invalid token.'],
+    ['Token a\u0001b', 'Invalid token.'],
   ])('fails "%s" with "%s"', async (header, detail) => {
     const { auth } = await setup();
     const result = await auth.authenticate(request({ Authorization: header }), {});

@@ -3,7 +3,8 @@
  * keyword (`Bearer` for RFC 6750 clients).
  */
 import { type Authenticator, fail, skip, success } from './authenticator.ts';
-import { isVisibleAscii, parseAuthorization } from './authorization-header.ts';
+import { parseAuthorization } from './authorization-header.ts';
+import { headerValueToUtf8 } from '../encoding.ts';
 import type { BearerError } from '../errors.ts';
 import { withoutUndefined } from '../options.ts';
 import type { TokenService } from '../tokens/token-service.ts';
@@ -51,10 +52,10 @@ export function tokenAuth<U extends AuthUser>(options: TokenAuthOptions<U>): Aut
         case 'spaces':
           return fail('Invalid token header. Token string should not contain spaces.');
       }
-      if (!isVisibleAscii(header.credentials)) {
-        return fail('Invalid token header. Token string should not contain invalid characters.');
-      }
-      const verified = await tokens.verify(header.credentials);
+      // DRF's rule: only bytes that are not UTF-8 are "invalid characters"; any text is looked up.
+      const token = headerValueToUtf8(header.credentials);
+      if (token === null) return fail('Invalid token header. Token string should not contain invalid characters.');
+      const verified = await tokens.verify(token);
       if (!verified.ok) return fail('Invalid token.');
       const user = await users.findById(verified.record.userId);
       if (!user || !user.isActive) return fail('User inactive or deleted.');
