@@ -106,5 +106,5 @@ export type { LoginThrottleOptions } from './endpoints/login-throttle.ts';
 export { type PasswordRules, passwordRules, type PasswordRulesOptions } from './endpoints/password-rules.ts';
 export type { RegisterOptions } from './endpoints/register.ts';
 export { type AuthEndpoints, type AuthEndpointsOptions, createAuthEndpoints } from './endpoints/router.ts';
-export { CSRF_COOKIE, type SessionEndpointOptions } from './endpoints/session.ts';
-export { readCookie, SESSION_COOKIE, sessionAuth, type SessionAuthOptions } from './schemes/session-auth.ts';
+export type { SessionEndpointOptions } from './endpoints/session.ts';
+export { CSRF_COOKIE, readCookie, SESSION_COOKIE, sessionAuth, type SessionAuthOptions } from './schemes/session-auth.ts';

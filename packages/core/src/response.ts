@@ -1,5 +1,5 @@
 /** Where refusals become responses: one place, so every host answers alike. */
-import { AuthenticationFailed, type LatchkeyError, NotAuthenticated, PermissionDenied, Throttled } from './errors.ts';
+import { AuthenticationFailed, type LatchkeyError, MethodNotAllowed, NotAuthenticated, PermissionDenied, Throttled } from './errors.ts';
 
 const JSON_TYPE = 'application/json';
 
@@ -13,7 +13,8 @@ export function jsonResponse(body: unknown, status = 200, headers?: HeadersInit)
 /**
  * The response for a refusal. For a 401, `challenge` is the first authenticator's
  * `WWW-Authenticate` value (DRF's rule), or null when it has none: then the 401 becomes
- * a 403. For a 403, a non-null `challenge` is an RFC 6750 `insufficient_scope` one.
+ * a 403. For a 403, a non-null `challenge` is an RFC 6750 `insufficient_scope` one. A 429
+ * carries `Retry-After`, a 405 `Allow`.
  */
 export function errorResponse(error: LatchkeyError, challenge: string | null): Response {
   const headers = new Headers();
@@ -25,5 +26,6 @@ export function errorResponse(error: LatchkeyError, challenge: string | null): R
     headers.set('WWW-Authenticate', challenge);
   }
   if (error instanceof Throttled) headers.set('Retry-After', String(error.wait));
+  if (error instanceof MethodNotAllowed) headers.set('Allow', error.allow.join(', '));
   return jsonResponse({ detail: error.detail }, status, headers);
 }
