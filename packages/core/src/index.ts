@@ -57,7 +57,7 @@ export {
 } from './permissions.ts';
 export type { RandomBytes } from './random.ts';
 export { type RemoteUserAuthOptions, remoteUserAuth } from './schemes/remote-user-auth.ts';
-export { errorResponse, jsonResponse } from './response.ts';
+export { errorResponse, jsonResponse, withVary } from './response.ts';
 export {
   type AddressThrottleOptions,
   anonRateThrottle,

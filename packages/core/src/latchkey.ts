@@ -7,7 +7,7 @@ import { AuthenticationFailed, type LatchkeyError, NotAuthenticated, PermissionD
 import { failClosed, logStoreFailure } from './fail-closed.ts';
 import { withoutUndefined } from './options.ts';
 import { firstDenial, isAuthenticated, type Permission } from './permissions.ts';
-import { errorResponse } from './response.ts';
+import { errorResponse, withVary } from './response.ts';
 import type { Throttle } from './throttling/throttle.ts';
 import type { AuthUser } from './users/user-store.ts';
 
@@ -43,8 +43,13 @@ export type FetchHandler = (request: Request, host?: HostContext) => Promise<Res
 
 /** The outcome of the pipeline for one request. */
 export type PipelineOutcome<U extends AuthUser = AuthUser> =
-  | { readonly ok: true; readonly identity: Identity<U> }
-  | { readonly ok: false; readonly error: LatchkeyError; readonly response: Response };
+  | {
+      readonly ok: true;
+      readonly identity: Identity<U>;
+      /** Headers the answer must name in `Vary` (see `Authenticator.vary`); pass the handler's response through `withVary`. */
+      readonly vary: readonly string[];
+    }
+  | { readonly ok: false; readonly error: LatchkeyError; readonly response: Response; readonly vary: readonly string[] };
 
 /** A configured pipeline. */
 export interface Latchkey<U extends AuthUser = AuthUser> {
@@ -79,12 +84,12 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
   const { authenticators, permissions, throttles, onError } = resolved;
   const first = authenticators[0];
 
-  const refuse = (error: LatchkeyError, identity: Identity<U>): PipelineOutcome<U> => {
+  const refuse = (error: LatchkeyError, identity: Identity<U>, vary: readonly string[]): PipelineOutcome<U> => {
     let challenge: string | null = null;
     if (error instanceof NotAuthenticated) challenge = first?.challenge?.() ?? null;
     else if (error instanceof PermissionDenied) challenge = scopeChallenge(error, identity);
     else if (error instanceof AuthenticationFailed) challenge = first?.challenge?.(error.bearer) ?? null;
-    return { ok: false, error, response: errorResponse(error, challenge) };
+    return { ok: false, error, response: withVary(errorResponse(error, challenge), vary), vary };
   };
 
   // RFC 6750 insufficient_scope, only when a Bearer scheme authenticated the request.
@@ -95,8 +100,10 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
     return challenge?.startsWith('Bearer ') ? challenge : null;
   };
 
-  const authenticate = async (request: Request, host: HostContext) => {
+  // `vary` collects the headers of every scheme consulted, whatever it answered.
+  const authenticate = async (request: Request, host: HostContext, vary: string[]) => {
     for (const authenticator of authenticators) {
+      if (authenticator.vary) vary.push(...authenticator.vary);
       const result = await authenticator.authenticate(request, host);
       if (result.outcome === 'skip') continue;
       if (result.outcome === 'fail') return result.error;
@@ -108,24 +115,25 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
 
   const run = async (request: Request, host: HostContext = {}): Promise<PipelineOutcome<U>> => {
     let identity: Identity<U> = ANONYMOUS as Identity<U>;
+    const vary: string[] = [];
     try {
-      const authenticated = await authenticate(request, host);
-      if (!('user' in authenticated)) return refuse(authenticated, identity);
+      const authenticated = await authenticate(request, host, vary);
+      if (!('user' in authenticated)) return refuse(authenticated, identity, vary);
       identity = authenticated;
 
       const denial = await firstDenial(permissions, request, identity);
       // DRF: a denial before any scheme succeeded means "log in", not "forbidden".
-      if (denial) return refuse(identity.user === null && first ? new NotAuthenticated() : denial, identity);
+      if (denial) return refuse(identity.user === null && first ? new NotAuthenticated() : denial, identity, vary);
 
       let wait = 0;
       for (const waits of await Promise.all(throttles.map((throttle) => throttle(request, identity, host)))) {
         if (waits !== null) wait = Math.max(wait, waits);
       }
-      if (wait > 0) return refuse(new Throttled(wait), identity);
-      return { ok: true, identity };
+      if (wait > 0) return refuse(new Throttled(wait), identity, vary);
+      return { ok: true, identity, vary };
     } catch (error) {
       // Fail closed: a broken store or hook never turns into access.
-      return refuse(failClosed(error, onError), identity);
+      return refuse(failClosed(error, onError), identity, vary);
     }
   };
 
@@ -135,7 +143,7 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
     protect(handler) {
       return async (request, host = {}) => {
         const outcome = await run(request, host);
-        return outcome.ok ? handler(request, { ...outcome.identity, host }) : outcome.response;
+        return outcome.ok ? withVary(await handler(request, { ...outcome.identity, host }), outcome.vary) : outcome.response;
       };
     },
     with(overrides) {

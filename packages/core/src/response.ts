@@ -29,3 +29,29 @@ export function errorResponse(error: LatchkeyError, challenge: string | null): R
   if (error instanceof MethodNotAllowed) headers.set('Allow', error.allow.join(', '));
   return jsonResponse({ detail: error.detail }, status, headers);
 }
+
+/**
+ * `response` with `Vary` naming `headers` as well (each once; `Vary: *` stays). The pipeline
+ * gives every answer the request headers its consulted schemes read (`Authenticator.vary`):
+ * `Cookie` once session authentication was tried, as Django's session middleware does, so
+ * a shared cache never serves one user's cookie-authenticated answer to another. A response
+ * with immutable headers (from `fetch`, `Response.redirect`) is copied first.
+ */
+export function withVary(response: Response, headers: readonly string[]): Response {
+  if (headers.length === 0) return response;
+  const current = response.headers.get('Vary');
+  const listed = new Set((current ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean));
+  if (listed.has('*')) return response;
+  const missing = headers.filter((name) => !listed.has(name.toLowerCase()));
+  if (missing.length === 0) return response;
+  const value = [...(current ? [current] : []), ...missing].join(', ');
+  try {
+    response.headers.set('Vary', value);
+    return response;
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    const copy = new Response(response.body, response);
+    copy.headers.set('Vary', value);
+    return copy;
+  }
+}

@@ -21,6 +21,7 @@ import {
   type LatchkeyOptions,
   type Grant,
   toLatchkey,
+  withVary,
 } from '@latchkey/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
@@ -83,6 +84,8 @@ export function latchkey<U extends AuthUser = AuthUser>(
     c.set('auth', outcome.identity.auth);
     c.set('scheme', outcome.identity.scheme);
     await next();
+    // Cookie-reading schemes that were consulted (session auth) must be in Vary, as in Django.
+    if (outcome.vary.length > 0) c.res = withVary(c.res, outcome.vary);
   });
 }
 

@@ -81,6 +81,7 @@ export function sessionAuth<U extends AuthUser>(options: SessionAuthOptions<U>):
 
   return {
     name,
+    vary: ['Cookie'],
     async authenticate(request) {
       const cookies = request.headers.get('Cookie');
       const token = readCookie(cookies, cookieName);
