@@ -1,9 +1,41 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createPasswordHasher } from './password.ts';
 
 // Made by Python's hashlib.pbkdf2_hmac, exactly as Django's PBKDF2PasswordHasher does.
 const DJANGO_HASH = 'pbkdf2_sha256$1000$DjangoSalt1234567890ab$nNDnBNbbTHdCJ1RFm4n7k/zZbDNP0N8p/NBbLogPduA=';
 const DJANGO_UNICODE_HASH = 'pbkdf2_sha256$1000$DjangoSalt1234567890ab$iO9/hFvLCZC+WssknxPiqEM1W52+ceVHP6GedK6qjWQ=';
+
+// Django's PBKDF2PasswordHasher with iterations = 1_000_000 (Django 5.2's default), password "django password".
+const DJANGO_1M_HASH = 'pbkdf2_sha256$1000000$seasaltseasalt12$nMQwDTpzE0f0yKdE3ZZghPuCLb+clCJy+7gN7pwDBrs=';
+
+describe('hashes from a current Django, above what Workers\' Web Crypto computes', () => {
+  it('verifies a 1,000,000-iteration hash in JavaScript, never asking Web Crypto', async () => {
+    const deriveBits = vi.spyOn(crypto.subtle, 'deriveBits');
+    try {
+      const hasher = createPasswordHasher();
+      expect(await hasher.verify('django password', DJANGO_1M_HASH)).toBe(true);
+      expect(deriveBits).not.toHaveBeenCalled();
+      expect(hasher.needsRehash(DJANGO_1M_HASH)).toBe(true);
+    } finally {
+      deriveBits.mockRestore();
+    }
+  });
+
+  it('keeps it on Web Crypto with webCryptoMaxIterations: Infinity (Node, Deno, Bun)', async () => {
+    const deriveBits = vi.spyOn(crypto.subtle, 'deriveBits');
+    try {
+      const hasher = createPasswordHasher({ webCryptoMaxIterations: Infinity });
+      expect(await hasher.verify('django passwore', DJANGO_1M_HASH)).toBe(false);
+      expect(deriveBits).toHaveBeenCalledTimes(1);
+    } finally {
+      deriveBits.mockRestore();
+    }
+  });
+
+  it('refuses a webCryptoMaxIterations that is not a positive integer or Infinity', () => {
+    for (const bad of [0, 1.5, Number.NaN]) expect(() => createPasswordHasher({ webCryptoMaxIterations: bad })).toThrow(RangeError);
+  });
+});
 
 describe('password hashing', () => {
   const hasher = createPasswordHasher({ iterations: 1_000 });

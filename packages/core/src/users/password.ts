@@ -7,9 +7,18 @@
  * natively on every host, and Cloudflare Workers in production refuses PBKDF2 above
  * 100,000 iterations. Memory-hard KDFs (scrypt, Argon2) would run in JavaScript there and
  * blow the per-request CPU budget.
+ *
+ * Hashes imported from a current Django ask for 600,000 to 1,200,000 iterations, which
+ * Workers' Web Crypto refuses. Counts above `webCryptoMaxIterations` therefore run the same
+ * PBKDF2 in JavaScript (noble-hashes): slower, but correct on every host, and paid once per
+ * user, since the first successful login re-hashes at today's parameters. The rule is a
+ * number rather than "try Web Crypto, fall back on its error", because the local workerd
+ * computes what production refuses: only a fixed rule behaves alike in tests and in
+ * production. `maxIterations` still bounds the work before any of it is done.
  */
-import { sha256 } from '@noble/hashes/webcrypto.js';
-import { pbkdf2 } from '@noble/hashes/webcrypto.js';
+import { pbkdf2Async } from '@noble/hashes/pbkdf2.js';
+import { sha256 as sha256Js } from '@noble/hashes/sha2.js';
+import { pbkdf2, sha256 } from '@noble/hashes/webcrypto.js';
 import { constantTimeEqual } from '../constant-time.ts';
 import { bytesToBase64, bytesToBase64Url } from '../encoding.ts';
 import { withoutUndefined } from '../options.ts';
@@ -30,6 +39,13 @@ export interface PasswordHasherOptions {
    * hashes imported from Django still verify off Workers).
    */
   readonly maxIterations?: number;
+  /**
+   * Stored hashes with more iterations than this are verified by PBKDF2 in JavaScript
+   * instead of Web Crypto, which refuses them on Cloudflare Workers. Node, Deno and Bun
+   * compute any count natively: there, `Infinity` keeps imported Django hashes on Web
+   * Crypto (several times faster). Default `100_000`, what every host's Web Crypto computes.
+   */
+  readonly webCryptoMaxIterations?: number;
   /** Random source for salts. Default Web Crypto's `getRandomValues`. */
   readonly randomBytes?: RandomBytes;
 }
@@ -63,15 +79,18 @@ function parse(encoded: string): ParsedHash | null {
   return { iterations: Number(iterationsText), salt, hash };
 }
 
-async function derive(password: string, salt: string, iterations: number): Promise<string> {
-  return bytesToBase64(await pbkdf2(sha256, password, salt, { c: iterations, dkLen: HASH_BYTES }));
+async function derive(password: string, salt: string, iterations: number, webCryptoMax: number): Promise<string> {
+  const options = { c: iterations, dkLen: HASH_BYTES };
+  const derived = iterations > webCryptoMax ? pbkdf2Async(sha256Js, password, salt, options) : pbkdf2(sha256, password, salt, options);
+  return bytesToBase64(await derived);
 }
 
 /** Creates a PBKDF2-SHA256 password hasher. Out-of-range options throw a `RangeError`. */
 export function createPasswordHasher(options: PasswordHasherOptions = {}): PasswordHasher {
-  const { iterations, maxIterations, randomBytes } = {
+  const { iterations, maxIterations, webCryptoMaxIterations, randomBytes } = {
     iterations: 100_000,
     maxIterations: 1_200_000,
+    webCryptoMaxIterations: 100_000,
     randomBytes: webCryptoRandomBytes,
     ...withoutUndefined(options),
   };
@@ -79,13 +98,16 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
   if (!Number.isInteger(maxIterations) || maxIterations < iterations) {
     throw new RangeError('maxIterations must be an integer no smaller than iterations');
   }
+  if (!(webCryptoMaxIterations === Infinity || (Number.isInteger(webCryptoMaxIterations) && webCryptoMaxIterations >= 1))) {
+    throw new RangeError('webCryptoMaxIterations must be a positive integer or Infinity');
+  }
   const newSalt = () => bytesToBase64Url(randomBytes(16));
   let dummy: string | undefined;
 
   return {
     async hash(password) {
       const salt = newSalt();
-      return `${ALGORITHM}$${iterations}$${salt}$${await derive(password, salt, iterations)}`;
+      return `${ALGORITHM}$${iterations}$${salt}$${await derive(password, salt, iterations, webCryptoMaxIterations)}`;
     },
 
     async verify(password, encoded) {
@@ -95,11 +117,11 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
         // is refused at once, before any work.
         if (encoded === null) {
           dummy ??= newSalt();
-          await derive(password, dummy, iterations);
+          await derive(password, dummy, iterations, webCryptoMaxIterations);
         }
         return false;
       }
-      return constantTimeEqual(await derive(password, parsed.salt, parsed.iterations), parsed.hash);
+      return constantTimeEqual(await derive(password, parsed.salt, parsed.iterations, webCryptoMaxIterations), parsed.hash);
     },
 
     needsRehash(encoded) {
