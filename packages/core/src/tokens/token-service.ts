@@ -6,6 +6,7 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { constantTimeEqual } from '../constant-time.ts';
 import { withoutUndefined } from '../options.ts';
 import { type RandomBytes, webCryptoRandomBytes } from '../random.ts';
+import { isDrfKey } from './drf-key.ts';
 import { assertTokenPrefix, DEFAULT_TOKEN_PREFIX, digestToken, generateToken, isWellFormedToken } from './token.ts';
 import type { TokenRecord, TokenStore } from './token-store.ts';
 
@@ -51,6 +52,19 @@ export type CreateTokenResult =
   | { readonly ok: true; readonly token: string; readonly record: TokenRecord }
   | { readonly ok: false; readonly reason: 'limit' };
 
+/** What `TokenService.importKey` accepts. */
+export interface ImportKeyInput {
+  /** When the key was first issued, milliseconds since the epoch. Default: now. */
+  readonly createdAt?: number;
+  /** Client or device name, e.g. `"drf"` to find imported keys again. Default `null`. */
+  readonly name?: string | null;
+  /** Lifetime from now, so imported keys retire themselves; null: never expires. Default `null`. */
+  readonly ttl?: number | null;
+}
+
+/** An imported key: its record, or `exists` when its digest was already stored (imports repeat safely). */
+export type ImportKeyResult = { readonly ok: true; readonly record: TokenRecord } | { readonly ok: false; readonly reason: 'exists' };
+
 /** Why a token was refused; every reason answers "Invalid token." on the wire. */
 export type TokenRejection = 'malformed' | 'unknown' | 'expired';
 
@@ -67,6 +81,16 @@ export interface TokenService {
   create(userId: string, input?: CreateTokenInput): Promise<CreateTokenResult>;
   /** Checks a presented token; writes to the store at most once per interval. */
   verify(token: string): Promise<VerifyTokenResult>;
+  /**
+   * Checks a Django REST framework key (40 hex characters, no prefix or checksum) as
+   * `verify` checks a token: by digest. For `tokenAuth({ legacyKeys: true })` only.
+   */
+  verifyDrfKey(key: string): Promise<VerifyTokenResult>;
+  /**
+   * Stores a DRF key that clients already hold, hashed at once like any token; the
+   * plaintext is not kept. The per-user limit does not apply (the key exists already).
+   */
+  importKey(userId: string, key: string, input?: ImportKeyInput): Promise<ImportKeyResult>;
   /** Revokes one token by id; true if it existed. */
   revoke(id: string): Promise<boolean>;
   /** Revokes a token only if `userId` owns it; true if it did and it was revoked. */
@@ -116,6 +140,34 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
 
   const isLive = (record: TokenRecord, at: number) => record.expiresAt === null || record.expiresAt > at;
 
+  // The lookup behind verify and verifyDrfKey, once the token's shape has been checked.
+  const lookUp = async (token: string): Promise<VerifyTokenResult> => {
+    const digest = digestToken(token, secret);
+    const record = await store.findByDigest(digest);
+    // Re-checking the digest guards against a store that matches loosely.
+    if (!record || !constantTimeEqual(record.digest, digest)) return { ok: false, reason: 'unknown' };
+    const at = now();
+    if (!isLive(record, at)) {
+      await store.delete(record.id);
+      return { ok: false, reason: 'expired' };
+    }
+    // Writes happen at most once per interval, so the hot path is a single read.
+    let expiresAt = record.expiresAt;
+    let lastUsedAt = record.lastUsedAt;
+    if (autoRefresh && ttl !== null && record.expiresAt !== null && at + ttl - record.expiresAt >= minRefreshInterval) {
+      expiresAt = at + ttl;
+    }
+    if (lastUsedInterval !== null && (lastUsedAt === null || at - lastUsedAt >= lastUsedInterval)) {
+      lastUsedAt = at;
+    }
+    if (expiresAt === record.expiresAt && lastUsedAt === record.lastUsedAt) return { ok: true, record };
+    await store.touch(record.id, {
+      ...(expiresAt !== record.expiresAt && { expiresAt }),
+      ...(lastUsedAt !== record.lastUsedAt && lastUsedAt !== null && { lastUsedAt }),
+    });
+    return { ok: true, record: { ...record, expiresAt, lastUsedAt } };
+  };
+
   return {
     prefix,
 
@@ -149,30 +201,33 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     async verify(token) {
       // The checksum comes first: malformed input never reaches the store.
       if (!isWellFormedToken(token, prefix)) return { ok: false, reason: 'malformed' };
-      const digest = digestToken(token, secret);
-      const record = await store.findByDigest(digest);
-      // Re-checking the digest guards against a store that matches loosely.
-      if (!record || !constantTimeEqual(record.digest, digest)) return { ok: false, reason: 'unknown' };
+      return lookUp(token);
+    },
+
+    async verifyDrfKey(key) {
+      // No checksum to check: any 40-hex string costs a store lookup, which is why it is opt-in.
+      return isDrfKey(key) ? lookUp(key) : { ok: false, reason: 'malformed' };
+    },
+
+    async importKey(userId, key, input = {}) {
+      if (!isDrfKey(key)) throw new RangeError('importKey: a DRF key is 40 lowercase hex characters');
+      const digest = digestToken(key, secret);
+      if (await store.findByDigest(digest)) return { ok: false, reason: 'exists' };
       const at = now();
-      if (!isLive(record, at)) {
-        await store.delete(record.id);
-        return { ok: false, reason: 'expired' };
-      }
-      // Writes happen at most once per interval, so the hot path is a single read.
-      let expiresAt = record.expiresAt;
-      let lastUsedAt = record.lastUsedAt;
-      if (autoRefresh && ttl !== null && record.expiresAt !== null && at + ttl - record.expiresAt >= minRefreshInterval) {
-        expiresAt = at + ttl;
-      }
-      if (lastUsedInterval !== null && (lastUsedAt === null || at - lastUsedAt >= lastUsedInterval)) {
-        lastUsedAt = at;
-      }
-      if (expiresAt === record.expiresAt && lastUsedAt === record.lastUsedAt) return { ok: true, record };
-      await store.touch(record.id, {
-        ...(expiresAt !== record.expiresAt && { expiresAt }),
-        ...(lastUsedAt !== record.lastUsedAt && lastUsedAt !== null && { lastUsedAt }),
-      });
-      return { ok: true, record: { ...record, expiresAt, lastUsedAt } };
+      const lifetime = input.ttl ?? null;
+      assertDuration('ttl', lifetime, true);
+      const record: TokenRecord = {
+        id: bytesToHex(randomBytes(12)),
+        userId,
+        digest,
+        name: input.name ?? null,
+        scopes: [],
+        createdAt: input.createdAt ?? at,
+        expiresAt: lifetime === null ? null : at + lifetime,
+        lastUsedAt: null,
+      };
+      await store.insert(record);
+      return { ok: true, record };
     },
 
     revoke: (id) => store.delete(id),
