@@ -7,7 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CreateTokenInput, createPasswordHasher, createTokenService } from '@latchkey/core';
+import { copyFileSync } from 'node:fs';
+import { basicAuth, type CreateTokenInput, createPasswordHasher, createTokenService, tokenAuth } from '@latchkey/core';
+import { createClient } from '@libsql/client';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LibsqlStores, openLibsqlStores } from './libsql.ts';
@@ -103,7 +105,7 @@ describe('latchkey', () => {
 
   it('--help describes every command and exits 0', SLOW, async () => {
     const help = await latchkey(cwd, ['--help']);
-    for (const command of ['migrate', 'createuser', 'createtoken', 'tokens', 'revoke', 'purge']) {
+    for (const command of ['migrate', 'createuser', 'createtoken', 'tokens', 'revoke', 'purge', 'import-django']) {
       expect(help.stdout).toContain(`  ${command} `);
     }
     expect(help.stdout).toContain('LATCHKEY_SECRET');
@@ -267,6 +269,103 @@ describe('latchkey', () => {
     expect(result.stdout).toMatch(/^Purged [1-9]\d* expired tokens?\n$/);
     expect(expired.ok && (await stores.tokens.findByDigest(expired.record.digest))).toBeNull();
     expect(await stores.tokens.findByDigest(live.record.digest)).toMatchObject({ userId: alice });
+  });
+
+  describe('import-django, on a database made by real Django and DRF (scripts/django/make-fixture.py)', () => {
+    const fixture = fileURLToPath(new URL('../test/fixtures/django.sqlite3', import.meta.url));
+    const db = ['--db', 'file:imported.db'];
+    let imported: LibsqlStores;
+    let keys: Record<string, string>;
+    let first: Run;
+
+    beforeAll(async () => {
+      copyFileSync(fixture, join(cwd, 'django.sqlite3'));
+      expect((await latchkey(cwd, ['migrate', ...db])).code).toBe(0);
+      first = await latchkey(cwd, ['import-django', '--from', 'django.sqlite3', ...db], env);
+      imported = await openLibsqlStores({ url: `file:${join(cwd, 'imported.db')}`, migrate: false });
+      const django = createClient({ url: `file:${fixture}` });
+      const rows = await django.execute('SELECT u.username, t.key FROM authtoken_token t JOIN auth_user u ON u.id = t.user_id');
+      django.close();
+      keys = Object.fromEntries(rows.rows.map((row) => [String(row.username), String(row.key)]));
+    }, 60_000);
+    afterAll(() => imported?.close());
+
+    const basic = (username: string, password: string) =>
+      new Request('https://app.test/', { headers: { Authorization: `Basic ${btoa(`${username}:${password}`)}` } });
+    const header = (key: string) => new Request('https://app.test/', { headers: { Authorization: `Token ${key}` } });
+    const tokens = () => createTokenService({ store: imported.tokens, secret: SECRET });
+
+    it('prints counts, and never a key', () => {
+      expect(first).toEqual({
+        code: 0,
+        stdout:
+          'Imported 4 users (0 already present) and 3 tokens (0 already present) from Django.\n' +
+          'Emails were not imported: the user store has no email field.\n',
+        stderr: '',
+      });
+      expect(Object.keys(keys).sort()).toEqual(['alice', 'bob', 'carol']);
+    });
+
+    it('stores the keys only as digests, with their creation times, named "drf"', async () => {
+      const alice = (await imported.users.findByUsername('alice'))!;
+      const [record] = await tokens().list(alice.id);
+      expect(record).toMatchObject({ name: 'drf', createdAt: Date.parse('2024-03-01T12:30:15.123Z'), expiresAt: null, scopes: [] });
+      const all = await imported.client.execute('SELECT * FROM latchkey_tokens');
+      for (const key of Object.values(keys)) expect(JSON.stringify(all.rows)).not.toContain(key);
+    });
+
+    it('keeps staff, active and unusable passwords as Django had them', async () => {
+      const found = await Promise.all(['alice', 'bob', 'carol', 'dave'].map((name) => imported.users.findByUsername(name)));
+      expect(found.map((user) => [user?.isStaff, user?.isActive])).toEqual([[false, true], [true, true], [false, false], [false, true]]);
+      expect(await imported.users.getPasswordHash(found[3]!.id)).toBeNull();
+    });
+
+    it('lets imported DRF keys authenticate with legacyKeys, and only with it', async () => {
+      const legacy = tokenAuth({ tokens: tokens(), users: imported.users, legacyKeys: true });
+      const alice = await legacy.authenticate(header(keys.alice!), {});
+      expect(alice.outcome === 'success' && alice.user.username).toBe('alice');
+      const carol = await legacy.authenticate(header(keys.carol!), {});
+      expect(carol.outcome === 'fail' && carol.error.detail).toBe('User inactive or deleted.');
+      const strict = await tokenAuth({ tokens: tokens(), users: imported.users }).authenticate(header(keys.bob!), {});
+      expect(strict.outcome === 'fail' && strict.error.detail).toBe('Invalid token.');
+    });
+
+    it("logs in with Django's 1,000,000- and 600,000-iteration hashes, re-hashing them at today's parameters", SLOW, async () => {
+      const auth = basicAuth({ users: imported.users, passwords: createPasswordHasher() });
+      for (const [username, iterations] of [['alice', 1_000_000], ['bob', 600_000]] as const) {
+        const user = (await imported.users.findByUsername(username))!;
+        expect(await imported.users.getPasswordHash(user.id)).toMatch(new RegExp(`^pbkdf2_sha256\\$${iterations}\\$`));
+        expect((await auth.authenticate(basic(username, 'wrong'), {})).outcome).toBe('fail');
+        expect((await auth.authenticate(basic(username, `${username} password`), {})).outcome).toBe('success');
+        expect(await imported.users.getPasswordHash(user.id)).toMatch(/^pbkdf2_sha256\$100000\$/);
+      }
+    });
+
+    it('changes nothing when run again', SLOW, async () => {
+      const again = await latchkey(cwd, ['import-django', '--from', 'django.sqlite3', ...db], env);
+      expect(again.stdout).toMatch(/^Imported 0 users \(4 already present\) and 0 tokens \(3 already present\) from Django\.\n/);
+      expect((await imported.client.execute('SELECT count(*) AS n FROM latchkey_tokens')).rows[0]!.n).toBe(3);
+    });
+
+    it('--expires makes imported keys retire themselves', SLOW, async () => {
+      const retiring = ['--db', 'file:retiring.db'];
+      await latchkey(cwd, ['migrate', ...retiring]);
+      const before = Date.now();
+      expect((await latchkey(cwd, ['import-django', '--from', 'django.sqlite3', '--expires', '90d', ...retiring], env)).code).toBe(0);
+      const stores = await openLibsqlStores({ url: `file:${join(cwd, 'retiring.db')}`, migrate: false });
+      try {
+        const { rows } = await stores.client.execute('SELECT expires_at FROM latchkey_tokens');
+        for (const row of rows) expect(Number(row.expires_at)).toBeGreaterThanOrEqual(before + 90 * 86_400_000);
+      } finally {
+        stores.close();
+      }
+    });
+
+    it('refuses a missing file and, for now, a Postgres URL', SLOW, async () => {
+      expectFailure(await latchkey(cwd, ['import-django', '--from', 'nope.sqlite3', ...db], env), 1, /no Django database at nope\.sqlite3/);
+      expectFailure(await latchkey(cwd, ['import-django', '--from', 'postgres://h/db', ...db], env), 2, /SQLite files only/);
+      expectFailure(await latchkey(cwd, ['import-django', ...db], env), 2, /needs --from/);
+    });
   });
 
   describe.concurrent('fails with one line on stderr, never a stack trace', () => {

@@ -9,10 +9,11 @@
  * on stderr and exit non-zero: 2 for a usage error, 1 for anything else.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { createPasswordHasher, createTokenService, type TokenRecord, type TokenService } from '@latchkey/core';
 import { parseDuration } from './duration.ts';
+import { formatDjangoReport, importDjango, readDjangoSqlite } from './import-django.ts';
 import { DEFAULT_DATABASE_URL, type LibsqlStores, openLibsqlStores } from './libsql.ts';
 
 const USAGE = `Usage: latchkey <command> [options]
@@ -32,6 +33,10 @@ Commands:
   revoke <token-id>             revoke one token (ids as the tokens command lists them)
   revoke --user <username>      revoke all of a user's tokens
   purge                         delete expired tokens
+  import-django --from <db>     import users and DRF tokens from a Django SQLite database
+                                file (a Postgres source is not supported yet); run it
+                                again to pick up new rows, it changes nothing twice
+      --expires <duration>      imported tokens stop working after this (default: never)
 
 Options:
   --db <url>                    database: file:path.db, libsql://…, https://…
@@ -111,11 +116,7 @@ const COMMANDS: Record<string, Command> = {
     },
     required: ['username'],
     async run({ stores, tokens, args: [username = ''], values }) {
-      const expires = values.expires as string | undefined;
-      const ttl = expires === undefined ? null : parseDuration(expires);
-      if (ttl === null && expires !== undefined) {
-        throw new UsageError(`bad duration "${expires}": use a whole number and s, m, h or d, e.g. 30d`);
-      }
+      const ttl = parseExpires(values.expires as string | undefined);
       const userId = await requireUserId(stores, username);
       if (values.reset) await tokens.revokeAll(userId);
       const created = await tokens.create(userId, {
@@ -160,9 +161,33 @@ const COMMANDS: Record<string, Command> = {
     required: [],
     run: async ({ tokens }) => `Purged ${plural(await tokens.purgeExpired(), 'expired token')}`,
   },
+
+  'import-django': {
+    options: { from: { type: 'string' }, expires: { type: 'string' } },
+    required: [],
+    async run({ stores, tokens, values }) {
+      const from = values.from as string | undefined;
+      if (from === undefined) throw new UsageError('import-django needs --from <Django database>');
+      if (/^postgres(ql)?:/.test(from)) throw new UsageError('import-django reads SQLite files only; a Postgres source is not supported yet');
+      const path = from.startsWith('file:') ? localPath(from) : from;
+      if (path === null || !existsSync(path)) throw new CommandError(`no Django database at ${from}`);
+      const tokenTtl = parseExpires(values.expires as string | undefined);
+      const data = await readDjangoSqlite(pathToFileURL(path).href);
+      return formatDjangoReport(await importDjango(data, { users: stores.users, tokens, tokenTtl }), false);
+    },
+  },
 };
 
 const ALL_OPTIONS: Options = Object.assign({}, GLOBAL_OPTIONS, ...Object.values(COMMANDS).map((c) => c.options));
+
+/** An `--expires` value in milliseconds; null when not given. */
+function parseExpires(expires: string | undefined): number | null {
+  const ttl = expires === undefined ? null : parseDuration(expires);
+  if (ttl === null && expires !== undefined) {
+    throw new UsageError(`bad duration "${expires}": use a whole number and s, m, h or d, e.g. 30d`);
+  }
+  return ttl;
+}
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
