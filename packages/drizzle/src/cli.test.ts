@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { basicAuth, type CreateTokenInput, createPasswordHasher, createTokenService, tokenAuth } from '@latchkey/core';
 import { createClient } from '@libsql/client';
 import { build } from 'esbuild';
@@ -120,6 +120,14 @@ describe('latchkey', () => {
       stdout: '',
       stderr: 'latchkey: unknown user "nobody"\n',
     });
+  });
+
+  it('is linked by npm from a committed file, since npm skips a bin whose target dist/ does not hold yet', SLOW, async () => {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { bin: Record<string, string> };
+    const target = manifest.bin.latchkey!;
+    expect(target).not.toMatch(/^(\.\/)?dist\//);
+    const tracked = await execute(['git', 'ls-files', '--error-unmatch', target], fileURLToPath(new URL('..', import.meta.url)), {}, '');
+    expect(tracked.code).toBe(0);
   });
 
   it('migrate creates latchkey.db in the working directory, and again changes nothing', SLOW, async () => {
