@@ -8,5 +8,6 @@ export default [
   { extends: true, test: { name: 'drizzle', include: ['packages/drizzle/src/**/*.test.ts', 'packages/drizzle/test/**/*.test.ts'] } },
   { extends: true, test: { name: 'hono', include: ['packages/hono/src/**/*.test.ts'] } },
   { extends: true, test: { name: 'cloudflare', include: ['packages/cloudflare/test/**/*.test.ts'] } },
+  { extends: true, test: { name: 'docs', include: ['scripts/**/*.test.ts'] } },
   { extends: true, test: { name: 'examples', include: ['examples/node-hono/test/**/*.test.ts', 'examples/workers/test/**/*.test.ts'] } },
 ] satisfies TestProjectConfiguration[];

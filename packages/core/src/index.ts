@@ -78,11 +78,14 @@ export {
   type CreateTokenInput,
   type CreateTokenResult,
   createTokenService,
+  type ImportKeyInput,
+  type ImportKeyResult,
   type TokenRejection,
   type TokenService,
   type TokenServiceOptions,
   type VerifyTokenResult,
 } from './tokens/token-service.ts';
+export { isDrfKey } from './tokens/drf-key.ts';
 export { isTokenRecord, type TokenLimit, type TokenRecord, type TokenStore, type TokenTouch } from './tokens/token-store.ts';
 export type { AuthUser, NewUser, UserStore } from './users/user-store.ts';
 export { CSRF_HEADER, type CsrfOptions, type CsrfProtection, csrfProtection } from './schemes/csrf.ts';
@@ -105,6 +108,6 @@ export {
 export type { LoginThrottleOptions } from './endpoints/login-throttle.ts';
 export { type PasswordRules, passwordRules, type PasswordRulesOptions } from './endpoints/password-rules.ts';
 export type { RegisterOptions } from './endpoints/register.ts';
-export { type AuthEndpoints, type AuthEndpointsOptions, createAuthEndpoints } from './endpoints/router.ts';
+export { type AuthEndpoints, type AuthEndpointsOptions, createAuthEndpoints, type RouteName } from './endpoints/router.ts';
 export type { SessionEndpointOptions } from './endpoints/session.ts';
 export { CSRF_COOKIE, readCookie, SESSION_COOKIE, sessionAuth, type SessionAuthOptions } from './schemes/session-auth.ts';

@@ -2,7 +2,7 @@
  * `@latchkey/drizzle/libsql`: both stores from a libSQL URL. On one machine that is an
  * embedded file (`file:latchkey.db`); when one machine is not enough, the same call takes
  * a remote `libsql://` or `https://` URL and an auth token (as Turso serves), with no
- * other change. The only module besides the CLI that imports `@libsql/client`.
+ * other change. With the CLI and its Django import, the only module that imports `@libsql/client`.
  */
 import { type Client, createClient } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
