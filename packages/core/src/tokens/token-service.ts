@@ -15,8 +15,9 @@ export interface TokenServiceOptions {
   /** Where records live. Required. */
   readonly store: TokenStore;
   /**
-   * Server secret for keyed digests (HMAC-SHA256). Changing it invalidates every token.
-   * Default: none, digests are plain SHA-256.
+   * Server secret for keyed digests (HMAC-SHA256): at least 32 bytes (UTF-8 for a string),
+   * else a `RangeError` at construction; `openssl rand -base64 32` makes one. Changing it
+   * invalidates every token. Default: none, digests are plain SHA-256.
    */
   readonly secret?: string | Uint8Array | null;
   /** Readable prefix of every token, 0–16 of `[A-Za-z0-9_]`. Default `"lk_"`. */
