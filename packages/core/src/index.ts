@@ -85,6 +85,7 @@ export {
 } from './tokens/token-service.ts';
 export { isTokenRecord, type TokenLimit, type TokenRecord, type TokenStore, type TokenTouch } from './tokens/token-store.ts';
 export type { AuthUser, NewUser, UserStore } from './users/user-store.ts';
+export { MAX_USERNAME_LENGTH, normalizeUsername, usernameProblems } from './users/username.ts';
 export { CSRF_HEADER, type CsrfOptions, type CsrfProtection, csrfProtection } from './schemes/csrf.ts';
 export type {
   AuthHooks,
