@@ -21,7 +21,9 @@ export interface LatchkeyOptions<U extends AuthUser = AuthUser> {
   readonly throttles?: readonly Throttle<U>[];
   /**
    * Told about store and hook failures (the request is then refused with 503). Receives
-   * the error, never a credential. Default: `console.error` with a short prefix.
+   * the error as thrown, never a credential; a store's message may quote its parameters (a
+   * token digest), so scrub before logging. Default: `console.error` with a short prefix and
+   * key-like runs (16+ characters with a digit) redacted (`logStoreFailure`).
    */
   readonly onError?: (error: unknown) => void;
 }
