@@ -65,6 +65,7 @@ export {
   type Rate,
   type RateCounter,
   rateCounter,
+  ratePeek,
   rateThrottle,
   type RateThrottleOptions,
   type Throttle,
@@ -103,7 +104,7 @@ export {
   UnsupportedMediaType,
   ValidationFailed,
 } from './endpoints/http-errors.ts';
-export type { LoginThrottleOptions } from './endpoints/login-throttle.ts';
+export { defaultLoginThrottle, type LoginThrottle, loginThrottle, type LoginThrottleOptions } from './endpoints/login-throttle.ts';
 export { type PasswordRules, passwordRules, type PasswordRulesOptions } from './endpoints/password-rules.ts';
 export type { RegisterOptions } from './endpoints/register.ts';
 export { type AuthEndpoints, type AuthEndpointsOptions, createAuthEndpoints } from './endpoints/router.ts';

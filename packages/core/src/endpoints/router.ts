@@ -35,7 +35,13 @@ import type { Endpoint, EndpointCall, EndpointDeps, UserCall } from './endpoint.
 import type { AuthHooks } from './hooks.ts';
 import { MethodNotAllowed } from './http-errors.ts';
 import { createLogin } from './login.ts';
-import { loginThrottle, type LoginThrottleOptions, NO_LOGIN_THROTTLE } from './login-throttle.ts';
+import {
+  defaultLoginThrottle,
+  type LoginThrottle,
+  loginThrottle,
+  type LoginThrottleOptions,
+  NO_LOGIN_THROTTLE,
+} from './login-throttle.ts';
 import { logout, logoutAll } from './logout.ts';
 import { me } from './me.ts';
 import { listMyTokens, revokeMyToken } from './my-tokens.ts';
@@ -64,8 +70,12 @@ export interface AuthEndpointsOptions<U extends AuthUser = AuthUser> {
   readonly serializeUser?: (user: U) => unknown;
   /** `true` or options to turn registration on. Default `false`: off. */
   readonly register?: boolean | RegisterOptions;
-  /** The login and registration throttle; `false`: none. Default on, see `LoginThrottleOptions`. */
-  readonly throttle?: LoginThrottleOptions | false;
+  /**
+   * The login and registration throttle: options for a new one, a built `loginThrottle(…)`
+   * (pass the same to `basicAuth` to share it), or `false`: none. Default
+   * `defaultLoginThrottle(users)`, the one `basicAuth` over the same `users` uses too.
+   */
+  readonly throttle?: LoginThrottleOptions | LoginThrottle | false;
   /** Session login, cookies and CSRF; `false`: no session routes or authenticator. Default on. */
   readonly session?: SessionEndpointOptions | false;
   /** Lifecycle hooks; see `AuthHooks` for what a throwing hook does. Default none. */
@@ -111,6 +121,13 @@ function matchPath(pattern: string, path: string): Record<string, string> | null
   return params;
 }
 
+function resolveThrottle(option: LoginThrottleOptions | LoginThrottle | false | undefined, users: object): LoginThrottle {
+  if (option === false) return NO_LOGIN_THROTTLE;
+  if (option === undefined) return defaultLoginThrottle(users);
+  // A built throttle has its checks; options have none of them.
+  return 'passwordAllowed' in option ? option : loginThrottle(option);
+}
+
 /** Builds the endpoints. Missing or contradictory options throw at once. */
 export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: AuthEndpointsOptions<U>): AuthEndpoints {
   const { tokens, users, prefix, serializeUser, maxBodyBytes, onError } = {
@@ -132,7 +149,7 @@ export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: Auth
     serializeUser,
     maxBodyBytes,
   };
-  const throttle = options.throttle === false ? NO_LOGIN_THROTTLE : loginThrottle(options.throttle);
+  const throttle = resolveThrottle(options.throttle, users);
   const sessions = options.session === false ? null : createSessions(deps, options.session ?? {});
   const authenticators = options.authenticators ?? [tokenAuth({ tokens, users }), ...(sessions ? [sessions.authenticator] : [])];
   const guard = createLatchkey<U>({ authenticators, permissions: [isAuthenticated], onError });
