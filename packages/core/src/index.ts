@@ -26,7 +26,8 @@ export {
   StoreUnavailable,
   Throttled,
 } from './errors.ts';
-export { failClosed, logStoreFailure } from './fail-closed.ts';
+export { failClosed, logStoreFailure, scrubSecrets } from './fail-closed.ts';
+export { DEFAULT_TIMEOUT_MS, TimeLimitExceeded, withTimeLimit } from './time-limit.ts';
 export {
   type AuthContext,
   createLatchkey,

@@ -48,6 +48,13 @@ export interface Identity<U extends AuthUser = AuthUser> {
 export interface HostContext {
   /** The client's IP address as the host sees it; null when unknown. */
   readonly clientAddress?: string | null;
+  /**
+   * Aborts when the request's time limit passes (or the host's own signal aborts). The
+   * pipeline and the endpoints set it for authenticators, throttles and hooks; pass it on
+   * to whatever can stop early (a `fetch`, a driver call that takes a signal). An adapter
+   * may set one too (a request's own `signal`): the limit then also ends with it.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** The outcome of one authenticator. Build it with `skip`, `success` and `fail`. */
