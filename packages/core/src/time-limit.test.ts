@@ -11,6 +11,12 @@ import type { UserStore } from './users/user-store.ts';
 import { basic, PASSWORD, request, world } from './test-support.ts';
 
 const never = () => new Promise<never>(() => {});
+const loginRequest = () =>
+  new Request('https://app.test/auth/token', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'alice', password: PASSWORD }),
+  });
 const UNAVAILABLE = { detail: 'Service temporarily unavailable, try again later.' };
 
 /** A token store whose every call never settles: a database that accepts and never replies. */
@@ -72,13 +78,7 @@ describe('time limits: a store or hook that never answers is refused with 503', 
     const silent = { ...users, findByUsername: never } as unknown as UserStore;
     const errors: unknown[] = [];
     const endpoints = createAuthEndpoints({ tokens, users: silent, timeout: 50, onError: (e) => errors.push(e), throttle: false });
-    const response = await endpoints.handle(
-      new Request('https://app.test/auth/token', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ username: 'alice', password: PASSWORD }),
-      }),
-    );
+    const response = await endpoints.handle(loginRequest());
     expect(response?.status).toBe(503);
     expect(errors).toEqual([new TimeLimitExceeded(50)]);
   });
@@ -100,13 +100,7 @@ describe('time limits: a store or hook that never answers is refused with 503', 
         },
       },
     });
-    const response = await endpoints.handle(
-      new Request('https://app.test/auth/token', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ username: 'alice', password: PASSWORD }),
-      }),
-    );
+    const response = await endpoints.handle(loginRequest());
     expect(response?.status).toBe(503);
     expect(hookSignal?.aborted).toBe(true);
   });
