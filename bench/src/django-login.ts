@@ -2,7 +2,7 @@
 // PBKDF2-SHA256 hash (Django 5.2's default), in JavaScript (what Workers needs, core's default
 // above 100,000 iterations) and through Web Crypto (`webCryptoMaxIterations: Infinity`), plus
 // today's 100,000-iteration hash every later login costs. Runs on Node (tsx), Bun and Deno:
-//   npx tsx --conditions=source bench/src/django-login.ts
+//   npm run django-login --workspace bench
 //   node_modules/.bin/bun --conditions=source bench/src/django-login.ts
 //   node_modules/.bin/deno run -A --conditions=source bench/src/django-login.ts
 // Prints milliseconds, the median of 5 runs. It measures; it asserts nothing.

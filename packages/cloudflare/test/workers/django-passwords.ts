@@ -11,7 +11,8 @@ const DJANGO_HASH = 'pbkdf2_sha256$1000000$seasaltseasalt12$nMQwDTpzE0f0yKdE3ZZg
 
 const users = new MemoryUserStore();
 const created = users.createUser({ username: 'django', passwordHash: DJANGO_HASH });
-const api = createLatchkey({ authenticators: [basicAuth({ users, passwords: createPasswordHasher() })] });
+// The first login of an imported user can pass the default 5 s limit on a busy machine.
+const api = createLatchkey({ authenticators: [basicAuth({ users, passwords: createPasswordHasher() })], timeout: 30_000 });
 
 export default {
   async fetch(request: Request): Promise<Response> {
