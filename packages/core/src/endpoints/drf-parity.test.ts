@@ -1,4 +1,4 @@
-// Answers checked against a real DRF 3.14 app on Django 3.2 (Debian's packages): the cases
+// Answers checked against a real DRF 3.14 app on Django 3.2 (scripts/django/drf-answers.py): the cases
 // where Latchkey once differed. Each expectation is what DRF sent.
 import { describe, expect, it } from 'vitest';
 import { createLatchkey } from '../latchkey.ts';
