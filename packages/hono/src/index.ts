@@ -92,9 +92,9 @@ export function latchkey<U extends AuthUser = AuthUser>(
 /**
  * Mounts core's token endpoints (`POST /auth/token`, `/auth/logout`, `/auth/logout-all`,
  * `GET /auth/tokens`, `GET /auth/me`, …) from `createAuthEndpoints(...)` or from the
- * options it takes. Requests under the endpoints' prefix (default `"/auth"`) that match
- * a route are answered with core's response as it is; every other request goes on to the
- * app's own routes. Use it with `app.use(...)`.
+ * options it takes. Requests for one of the endpoints' paths (under their prefix, default
+ * `"/auth"`, or moved with `paths`) are answered with core's response as it is; every other
+ * request goes on to the app's own routes. Use it with `app.use(...)`.
  */
 export function authEndpoints<U extends AuthUser = AuthUser>(
   endpointsOrOptions: AuthEndpoints | AuthEndpointsOptions<U>,
