@@ -8,19 +8,28 @@ Made with Debian's python3-django (3.2) and python3-djangorestframework (3.14):
 Passwords are hashed with the PBKDF2 iteration counts of the Django releases that made them
 (3.2: 260,000; 4.2: 600,000; 5.2: 1,000,000); the hash format is the same in every release.
 Token keys are DRF's own random ones: the tests read them from the file, as a client holds them.
+
+With DJANGO_DATABASE_URL=postgres://user@host:port/db it fills that Postgres database instead
+(make-fixture-postgres.sh does this and dumps it).
 """
-import datetime, os, pathlib
+import datetime, os, pathlib, urllib.parse
 
 import django
 from django.conf import settings
 
 OUT = pathlib.Path(__file__).resolve().parents[2] / 'packages/drizzle/test/fixtures/django.sqlite3'
-if OUT.exists():
-    OUT.unlink()
+POSTGRES = urllib.parse.urlparse(os.environ.get('DJANGO_DATABASE_URL', ''))
+if POSTGRES.scheme == 'postgres':
+    DATABASE = {'ENGINE': 'django.db.backends.postgresql', 'NAME': POSTGRES.path[1:], 'USER': POSTGRES.username,
+                'HOST': POSTGRES.hostname, 'PORT': POSTGRES.port}
+else:
+    if OUT.exists():
+        OUT.unlink()
+    DATABASE = {'ENGINE': 'django.db.backends.sqlite3', 'NAME': str(OUT)}
 settings.configure(
     SECRET_KEY='fixture-only',
     USE_TZ=True,
-    DATABASES={'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': str(OUT)}},
+    DATABASES={'default': DATABASE},
     INSTALLED_APPS=['django.contrib.contenttypes', 'django.contrib.auth', 'rest_framework', 'rest_framework.authtoken'],
 )
 django.setup()
@@ -55,6 +64,9 @@ for index, (username, password, iterations, staff, active, email, token) in enum
     if token:
         Token.objects.create(user=user)
         Token.objects.filter(user=user).update(created=created + datetime.timedelta(days=index))
-with connection.cursor() as cursor:
-    cursor.execute('VACUUM')
-print(f'wrote {OUT} ({OUT.stat().st_size} bytes): {User.objects.count()} users, {Token.objects.count()} tokens')
+if DATABASE['ENGINE'].endswith('sqlite3'):
+    with connection.cursor() as cursor:
+        cursor.execute('VACUUM')
+    print(f'wrote {OUT} ({OUT.stat().st_size} bytes): {User.objects.count()} users, {Token.objects.count()} tokens')
+else:
+    print(f'filled {POSTGRES.path[1:]}: {User.objects.count()} users, {Token.objects.count()} tokens')

@@ -20,6 +20,7 @@ import {
   usernameProblems,
 } from '@latchkey/core';
 import { parseDuration } from './duration.ts';
+import { readDjangoPostgres } from './django-postgres.ts';
 import { formatDjangoReport, importDjango, readDjangoSqlite } from './import-django.ts';
 import { DEFAULT_DATABASE_URL, type LibsqlStores, openLibsqlStores } from './libsql.ts';
 
@@ -40,9 +41,9 @@ Commands:
   revoke <token-id>             revoke one token (ids as the tokens command lists them)
   revoke --user <username>      revoke all of a user's tokens
   purge                         delete expired tokens
-  import-django --from <db>     import users and DRF tokens from a Django SQLite database
-                                file (a Postgres source is not supported yet); run it
-                                again to pick up new rows, it changes nothing twice
+  import-django --from <db>     import users and DRF tokens from a Django database: a
+                                SQLite file or a postgres:// URL; run it again to pick
+                                up new rows, it changes nothing twice
       --expires <duration>      imported tokens stop working after this (default: never)
 
 Options:
@@ -175,11 +176,15 @@ const COMMANDS: Record<string, Command> = {
     async run({ stores, tokens, values }) {
       const from = values.from as string | undefined;
       if (from === undefined) throw new UsageError('import-django needs --from <Django database>');
-      if (/^postgres(ql)?:/.test(from)) throw new UsageError('import-django reads SQLite files only; a Postgres source is not supported yet');
-      const path = from.startsWith('file:') ? localPath(from) : from;
-      if (path === null || !existsSync(path)) throw new CommandError(`no Django database at ${from}`);
       const tokenTtl = parseExpires(values.expires as string | undefined);
-      const data = await readDjangoSqlite(pathToFileURL(path).href);
+      let data;
+      if (/^postgres(ql)?:\/\//.test(from)) {
+        data = await readDjangoPostgres(from);
+      } else {
+        const path = from.startsWith('file:') ? localPath(from) : from;
+        if (path === null || !existsSync(path)) throw new CommandError(`no Django database at ${from}`);
+        data = await readDjangoSqlite(pathToFileURL(path).href);
+      }
       return formatDjangoReport(await importDjango(data, { users: stores.users, tokens, tokenTtl }), false);
     },
   },

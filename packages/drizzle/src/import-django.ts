@@ -79,6 +79,33 @@ export function parseDjangoTime(text: string): number {
   return at;
 }
 
+/** What both sources select: the same columns from Django's own tables. */
+export const DJANGO_USERS_QUERY = 'SELECT id, username, email, password, is_staff, is_active FROM auth_user ORDER BY id';
+export const DJANGO_TOKENS_QUERY = 'SELECT key, created, user_id FROM authtoken_token';
+
+type Row = Readonly<Record<string, unknown>>;
+
+/** Rows of the two queries as the import reads them, whichever driver returned them. */
+export function djangoData(users: readonly Row[], tokens: readonly Row[]): DjangoData {
+  // SQLite gives 0/1 and text times; Postgres booleans and Dates.
+  const flag = (value: unknown) => value === true || Number(value) === 1;
+  return {
+    users: users.map((row) => ({
+      id: String(row.id),
+      username: String(row.username),
+      email: String(row.email ?? ''),
+      password: String(row.password ?? ''),
+      isStaff: flag(row.is_staff),
+      isActive: flag(row.is_active),
+    })),
+    tokens: tokens.map((row) => ({
+      key: String(row.key),
+      createdAt: row.created instanceof Date ? row.created.getTime() : parseDjangoTime(String(row.created)),
+      userId: String(row.user_id),
+    })),
+  };
+}
+
 /**
  * Reads users and tokens from a Django SQLite database file (`file:` URL), read-only. A
  * database without DRF's authtoken app gives no tokens.
@@ -86,24 +113,10 @@ export function parseDjangoTime(text: string): number {
 export async function readDjangoSqlite(url: string): Promise<DjangoData> {
   const client = createClient({ url });
   try {
-    const users = await client.execute('SELECT id, username, email, password, is_staff, is_active FROM auth_user ORDER BY id');
+    const users = await client.execute(DJANGO_USERS_QUERY);
     const hasTokens = await client.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'authtoken_token'");
-    const tokens = hasTokens.rows.length === 0 ? { rows: [] } : await client.execute('SELECT key, created, user_id FROM authtoken_token');
-    return {
-      users: users.rows.map((row) => ({
-        id: String(row.id),
-        username: String(row.username),
-        email: String(row.email ?? ''),
-        password: String(row.password ?? ''),
-        isStaff: Number(row.is_staff) === 1,
-        isActive: Number(row.is_active) === 1,
-      })),
-      tokens: tokens.rows.map((row) => ({
-        key: String(row.key),
-        createdAt: parseDjangoTime(String(row.created)),
-        userId: String(row.user_id),
-      })),
-    };
+    const tokens = hasTokens.rows.length === 0 ? [] : (await client.execute(DJANGO_TOKENS_QUERY)).rows;
+    return djangoData(users.rows, tokens);
   } finally {
     client.close();
   }
