@@ -48,6 +48,11 @@ export interface Identity<U extends AuthUser = AuthUser> {
 export interface HostContext {
   /** The client's IP address as the host sees it; null when unknown. */
   readonly clientAddress?: string | null;
+  /**
+   * Keeps work the response does not wait for (mail, say) alive after it is sent, as
+   * Workers' `ctx.waitUntil` does. Absent: the work just runs on, as it does on Node, Deno, Bun.
+   */
+  readonly waitUntil?: (work: Promise<unknown>) => void;
 }
 
 /** The outcome of one authenticator. Build it with `skip`, `success` and `fail`. */
