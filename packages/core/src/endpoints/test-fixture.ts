@@ -104,6 +104,7 @@ export async function endpointFixture(
     alice,
     bob,
     errors,
+    now,
     send,
     login,
     /** Waits for the work requests left running after their answers. */
