@@ -84,7 +84,8 @@ export function withLatchkey<Env, U extends AuthUser = AuthUser>(
         return errorResponse(failClosed(error, logStoreFailure), null);
       }
       const pipeline = router(request);
-      const host = { clientAddress: request.headers.get('CF-Connecting-IP') };
+      // waitUntil keeps work the answer does not wait for (the account flows' mail) alive.
+      const host = { clientAddress: request.headers.get('CF-Connecting-IP'), waitUntil: (work: Promise<unknown>) => ctx.waitUntil(work) };
       const outcome = await pipeline.run(request, host);
       return outcome.ok ? handler.fetch(request, env, ctx, { ...outcome.identity, host }) : outcome.response;
     },
