@@ -26,7 +26,8 @@ export {
   StoreUnavailable,
   Throttled,
 } from './errors.ts';
-export { failClosed, logStoreFailure } from './fail-closed.ts';
+export { failClosed, logStoreFailure, scrubSecrets } from './fail-closed.ts';
+export { DEFAULT_TIMEOUT_MS, TimeLimitExceeded, withTimeLimit } from './time-limit.ts';
 export {
   type AuthContext,
   createLatchkey,
@@ -78,6 +79,7 @@ export {
   type Rate,
   type RateCounter,
   rateCounter,
+  ratePeek,
   rateThrottle,
   type RateThrottleOptions,
   type Throttle,
@@ -98,6 +100,7 @@ export {
 } from './tokens/token-service.ts';
 export { isTokenRecord, type TokenLimit, type TokenRecord, type TokenStore, type TokenTouch } from './tokens/token-store.ts';
 export { type AuthUser, emailKey, type NewUser, type UserChanges, type UserStore } from './users/user-store.ts';
+export { MAX_USERNAME_LENGTH, normalizeUsername, usernameProblems } from './users/username.ts';
 export { CSRF_HEADER, type CsrfOptions, type CsrfProtection, csrfProtection } from './schemes/csrf.ts';
 export type {
   AuthHooks,
@@ -115,7 +118,7 @@ export {
   UnsupportedMediaType,
   ValidationFailed,
 } from './endpoints/http-errors.ts';
-export type { LoginThrottleOptions } from './endpoints/login-throttle.ts';
+export { defaultLoginThrottle, type LoginThrottle, loginThrottle, type LoginThrottleOptions } from './endpoints/login-throttle.ts';
 export type { AccountOptions, AccountUserStore } from './endpoints/account/account.ts';
 export { type AccountMailInput, type AccountMailKind, composeAccountEmail, type ComposeEmail } from './endpoints/account/account-mail.ts';
 export type { AccountThrottleOptions } from './endpoints/account/account-throttle.ts';
