@@ -346,6 +346,18 @@ describe('password change', () => {
     expect((await post('/auth/token', { username: 'alice', password: NEW_PASSWORD })).status).toBe(200);
   });
 
+  it('tells onTokenRevoked which tokens a password change and a reset revoked', async () => {
+    const events: [string, string[]][] = [];
+    const { post, login, resetToken } = await accountFixture({}, true, {
+      hooks: { onTokenRevoked: ({ records, via }) => void events.push([via, records.map((record) => record.id)]) },
+    });
+    const current = await login('alice');
+    await login('alice');
+    await post('/auth/password/change', { current_password: PASSWORD, new_password: NEW_PASSWORD }, current);
+    await post('/auth/password/reset/confirm', { token: await resetToken(), new_password: 'a third passphrase' });
+    expect(events.map(([via, ids]) => [via, ids.length])).toEqual([['password-change', 1], ['password-reset', 1]]);
+  });
+
   it('keeps the other tokens with revokeOtherTokens: false', async () => {
     const { post, send, login } = await accountFixture({ revokeOtherTokens: false });
     const current = await login('alice');

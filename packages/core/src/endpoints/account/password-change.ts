@@ -18,7 +18,7 @@ const FIELDS = [password('current_password'), password('new_password')];
 
 /** `POST {prefix}/password/change` `{"current_password", "new_password"}`: 204. */
 export function changePassword<U extends AuthUser>(deps: AccountDeps<U>): Endpoint<UserCall<U>> {
-  const { users, passwords, tokens, oneTime, rules, throttle, revokeOtherTokens } = deps;
+  const { users, passwords, tokens, oneTime, rules, throttle, hooks, revokeOtherTokens } = deps;
   return async (call) => {
     const { user } = call;
     // A stolen token must not become a fast oracle for the password.
@@ -33,7 +33,11 @@ export function changePassword<U extends AuthUser>(deps: AccountDeps<U>): Endpoi
     await oneTime.revokeForUser(user.id);
     if (revokeOtherTokens) {
       const keep = call.auth?.id;
-      for (const record of await tokens.list(user.id)) if (record.id !== keep) await tokens.revoke(record.id);
+      const revoked = [];
+      for (const record of await tokens.list(user.id)) {
+        if (record.id !== keep && (await tokens.revoke(record.id))) revoked.push(record);
+      }
+      if (revoked.length > 0) await hooks.onTokenRevoked?.({ user, records: revoked, via: 'password-change' }, call);
     }
     return noContent();
   };

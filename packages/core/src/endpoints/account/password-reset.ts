@@ -26,7 +26,7 @@ const CONFIRM_FIELDS = [TOKEN_FIELD, password('new_password')];
 
 /** `POST {prefix}/password/reset/confirm` `{"token", "new_password"}`: 204, password set, all tokens revoked. */
 export function confirmPasswordReset<U extends AuthUser>(deps: AccountDeps<U>): Endpoint<EndpointCall> {
-  const { users, oneTime, tokens, passwords, rules, throttle, now } = deps;
+  const { users, oneTime, tokens, passwords, rules, throttle, hooks, now } = deps;
   const bound = deps.bound(PURPOSE.reset);
   return async (call) => {
     const fields = await accountInput(deps, call, () => throttle.byAddress(call.request, call.host), CONFIRM_FIELDS);
@@ -41,7 +41,10 @@ export function confirmPasswordReset<U extends AuthUser>(deps: AccountDeps<U>): 
     // Of two concurrent confirms only one gets past this line.
     if (!(await oneTime.redeem(token, PURPOSE.reset, bound)).ok) return invalidToken();
     await users.setPasswordHash(user.id, await passwords.hash(newPassword));
+    // Listed first, and only for the hook; revokeAll then also takes any token issued in between.
+    const records = hooks.onTokenRevoked ? await tokens.list(user.id) : [];
     await tokens.revokeAll(user.id);
+    if (records.length > 0) await hooks.onTokenRevoked?.({ user, records, via: 'password-reset' }, call);
     await oneTime.revokeForUser(user.id);
     // The link reached the mailbox: the address is proved.
     if (user.emailVerifiedAt == null) await users.updateUser(user.id, { emailVerifiedAt: now() });
