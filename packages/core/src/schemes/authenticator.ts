@@ -49,10 +49,11 @@ export interface HostContext {
   /** The client's IP address as the host sees it; null when unknown. */
   readonly clientAddress?: string | null;
   /**
-   * Keeps work the response does not wait for (mail, say) alive after it is sent, as
-   * Workers' `ctx.waitUntil` does. Absent: the work just runs on, as it does on Node, Deno, Bun.
+   * Keeps the host alive for `promise` after the response is sent (Workers'
+   * `ctx.waitUntil`). Absent: the host has no such thing; the account flows' mail then runs
+   * on unawaited all the same (Node, Deno and Bun keep a process alive for it).
    */
-  readonly waitUntil?: (work: Promise<unknown>) => void;
+  readonly waitUntil?: (promise: Promise<unknown>) => void;
   /**
    * Aborts when the request's time limit passes (or the host's own signal aborts). The
    * pipeline and the endpoints set it for authenticators, throttles and hooks; pass it on
