@@ -53,6 +53,8 @@ users = [
     ('bob', 'bob password', 600_000, True, True, 'bob@example.com', True),
     ('carol', 'carol password', 260_000, False, False, '', True),
     ('dave', None, None, False, True, 'dave@example.com', False),
+    # Django does not make emails unique; Latchkey does.
+    ('erin', 'erin password', 600_000, False, True, 'alice@example.com', False),
 ]
 for index, (username, password, iterations, staff, active, email, token) in enumerate(users):
     user = User(username=username, email=email, is_staff=staff, is_active=active)

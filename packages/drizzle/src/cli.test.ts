@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { copyFileSync, readFileSync } from 'node:fs';
-import { basicAuth, type CreateTokenInput, createPasswordHasher, createTokenService, tokenAuth } from '@latchkey/core';
+import { basicAuth, type CreateTokenInput, createOneTimeTokens, createPasswordHasher, createTokenService, tokenAuth } from '@latchkey/core';
 import { createClient } from '@libsql/client';
 import pg from 'pg';
 import { startPostgresServer } from '../../../scripts/test-servers/postgres.ts';
@@ -175,6 +175,13 @@ describe('latchkey', () => {
     expect((await latchkey(cwd, ['tokens', 'ｆｉｌｅ'], env)).stdout).toBe('No tokens for user ｆｉｌｅ.\n');
   });
 
+  it('createuser --email gives the user an address, unique ignoring case', SLOW, async () => {
+    expect((await latchkey(cwd, ['createuser', 'hana', '--email', 'Hana@example.org'], env)).stdout).toMatch(/^Created user hana /);
+    expect((await stores.users.findByEmail('hana@EXAMPLE.org'))?.username).toBe('hana');
+    const taken = await latchkey(cwd, ['createuser', 'ivan', '--email', 'HANA@example.org'], env);
+    expect([taken.code, taken.stderr]).toEqual([1, expect.stringMatching(/email "HANA@example.org" already exists/)]);
+  });
+
   it('createuser --staff --password-stdin makes a staff user whose password verifies', SLOW, async () => {
     const result = await latchkey(cwd, ['createuser', 'root', '--staff', '--password-stdin'], env, 's3cret password\n');
     expect(result.stdout).toMatch(/^Created staff user root \(id \d+\)\n$/);
@@ -286,12 +293,17 @@ describe('latchkey', () => {
     expect(await stores.tokens.listForUser(frank)).toEqual([]);
   });
 
-  it('purge deletes expired tokens and keeps live ones', SLOW, async () => {
+  it('purge deletes expired tokens and one-time tokens, and keeps live ones', SLOW, async () => {
     const past = createTokenService({ store: stores.tokens, secret: SECRET, now: () => Date.now() - 120_000 });
     const expired = await past.create(alice, { ttl: 60_000 });
     const live = await addToken(alice, { ttl: 60_000 });
+    const oldLinks = createOneTimeTokens({ store: stores.oneTime, now: () => Date.now() - 120_000, ttl: 60_000 });
+    const expiredLink = await oldLinks.issue(alice, 'password-reset');
+    const liveLink = await createOneTimeTokens({ store: stores.oneTime }).issue(alice, 'password-reset');
     const result = await latchkey(cwd, ['purge'], env);
-    expect(result.stdout).toMatch(/^Purged [1-9]\d* expired tokens?\n$/);
+    expect(result.stdout).toMatch(/^Purged [1-9]\d* expired tokens? and [1-9]\d* expired one-time tokens?\n$/);
+    expect(await stores.oneTime.find(expiredLink.record.id)).toBeNull();
+    expect(await stores.oneTime.find(liveLink.record.id)).not.toBeNull();
     expect(expired.ok && (await stores.tokens.findByDigest(expired.record.digest))).toBeNull();
     expect(await stores.tokens.findByDigest(live.record.digest)).toMatchObject({ userId: alice });
   });
@@ -356,8 +368,8 @@ describe('latchkey', () => {
       expect(first).toEqual({
         code: 0,
         stdout:
-          'Imported 4 users (0 already present) and 3 tokens (0 already present) from Django.\n' +
-          'Emails were not imported: the user store has no email field.\n',
+          'Imported 5 users (0 already present) and 3 tokens (0 already present) from Django.\n' +
+          '1 email left out: another user already has it.\n',
         stderr: '',
       });
       expect(Object.keys(keys).sort()).toEqual(['alice', 'bob', 'carol']);
@@ -371,9 +383,16 @@ describe('latchkey', () => {
       for (const key of Object.values(keys)) expect(JSON.stringify(all.rows)).not.toContain(key);
     });
 
-    it('keeps staff, active and unusable passwords as Django had them', async () => {
-      const found = await Promise.all(['alice', 'bob', 'carol', 'dave'].map((name) => imported.users.findByUsername(name)));
-      expect(found.map((user) => [user?.isStaff, user?.isActive])).toEqual([[false, true], [true, true], [false, false], [false, true]]);
+    it('keeps staff, active, emails and unusable passwords as Django had them', async () => {
+      const found = await Promise.all(['alice', 'bob', 'carol', 'dave', 'erin'].map((name) => imported.users.findByUsername(name)));
+      expect(found.map((user) => [user?.isStaff, user?.isActive, user?.email ?? null])).toEqual([
+        [false, true, 'alice@example.com'],
+        [true, true, 'bob@example.com'],
+        [false, false, null],
+        [false, true, 'dave@example.com'],
+        // Django let erin share alice's address; Latchkey's are unique, so erin comes without it.
+        [false, true, null],
+      ]);
       expect(await imported.users.getPasswordHash(found[3]!.id)).toBeNull();
     });
 
@@ -400,7 +419,7 @@ describe('latchkey', () => {
 
     it('changes nothing when run again', SLOW, async () => {
       const again = await latchkey(cwd, ['import-django', '--from', from, ...db], env);
-      expect(again.stdout).toMatch(/^Imported 0 users \(4 already present\) and 0 tokens \(3 already present\) from Django\.\n/);
+      expect(again.stdout).toBe('Imported 0 users (5 already present) and 0 tokens (3 already present) from Django.\n');
       expect((await imported.client.execute('SELECT count(*) AS n FROM latchkey_tokens')).rows[0]!.n).toBe(3);
     });
 

@@ -3,6 +3,8 @@
  * its DRF tokens, read from Django's own tables (`auth_user`, `authtoken_token`) and
  * written through core's `UserStore` and token service.
  *
+ * - Emails come along (unverified: Django does not record that), except one another user
+ *   already has, since Latchkey's emails are unique and Django's are not.
  * - Password hashes are copied as they are: Django's PBKDF2 format is Latchkey's, so users
  *   log in with the passwords they have, and the first login re-hashes at today's
  *   parameters. An unusable password (Django's `!…`) becomes no password.
@@ -58,6 +60,10 @@ export interface DjangoImportReport {
   readonly usersExisting: number;
   /** Imported users whose hash Latchkey cannot verify (not PBKDF2-SHA256): they must reset. */
   readonly usersNeedingReset: number;
+  /** Emails imported with their users. */
+  readonly emailsImported: number;
+  /** Emails left out because another user already has them (Django allows duplicates). */
+  readonly emailsTaken: number;
   readonly tokensImported: number;
   /** Keys already stored. */
   readonly tokensExisting: number;
@@ -128,6 +134,8 @@ export async function importDjango<U extends AuthUser>(data: DjangoData, options
   let usersCreated = 0;
   let usersExisting = 0;
   let usersNeedingReset = 0;
+  let emailsImported = 0;
+  let emailsTaken = 0;
   const latchkeyIds = new Map<string, string>();
   for (const django of data.users) {
     const existing = await users.findByUsername(django.username);
@@ -137,12 +145,22 @@ export async function importDjango<U extends AuthUser>(data: DjangoData, options
       continue;
     }
     const usable = !django.password.startsWith('!') && django.password !== '';
-    const created = await users.createUser({
+    const input = {
       username: django.username,
       passwordHash: usable ? django.password : null,
       isStaff: django.isStaff,
       isActive: django.isActive,
-    });
+    };
+    const email = django.email.trim() || null;
+    // A taken email makes createUser refuse the whole user, so it is checked first and, for
+    // a race, the user is tried once more without it.
+    const emailFree = email !== null && !(users.findByEmail && (await users.findByEmail(email)));
+    let created = emailFree ? await users.createUser({ ...input, email }) : null;
+    if (created) emailsImported++;
+    else {
+      if (email !== null) emailsTaken++;
+      created = await users.createUser(input);
+    }
     // Taken between the lookup and the insert: someone else created it, leave it to them.
     if (!created) throw new Error(`user "${django.username}" appeared during the import; run it again`);
     usersCreated++;
@@ -163,11 +181,11 @@ export async function importDjango<U extends AuthUser>(data: DjangoData, options
     if (imported.ok) tokensImported++;
     else tokensExisting++;
   }
-  return { usersCreated, usersExisting, usersNeedingReset, tokensImported, tokensExisting, tokensOrphaned };
+  return { usersCreated, usersExisting, usersNeedingReset, emailsImported, emailsTaken, tokensImported, tokensExisting, tokensOrphaned };
 }
 
 /** The report as `latchkey import-django` prints it: counts only. */
-export function formatDjangoReport(report: DjangoImportReport, emails: boolean): string {
+export function formatDjangoReport(report: DjangoImportReport): string {
   const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
   const lines = [
     `Imported ${plural(report.usersCreated, 'user')} (${report.usersExisting} already present) and ` +
@@ -177,6 +195,8 @@ export function formatDjangoReport(report: DjangoImportReport, emails: boolean):
     lines.push(`${plural(report.usersNeedingReset, 'user')} with a hash other than pbkdf2_sha256 must reset their password.`);
   }
   if (report.tokensOrphaned > 0) lines.push(`${plural(report.tokensOrphaned, 'token')} without a user were skipped.`);
-  if (!emails) lines.push('Emails were not imported: the user store has no email field.');
+  if (report.emailsTaken > 0) {
+    lines.push(`${plural(report.emailsTaken, 'email')} left out: another user already has ${report.emailsTaken === 1 ? 'it' : 'them'}.`);
+  }
   return lines.join('\n');
 }

@@ -14,6 +14,7 @@
  * | POST   | {prefix}/register         | anyone (opt-in)  | 201 `{token, expiry, user}` (throttled)  |
  * | POST   | {prefix}/session          | anyone           | 200 `{user, expiry, csrf_token}` + cookies (throttled) |
  * | POST   | {prefix}/session/logout   | session          | 204, session revoked, cookies deleted    |
+ * | …      | {prefix}/password/…, /activate…, /email/… | (opt-in) | the account flows, see `account/account.ts` |
  *
  * "authenticated" routes run the pipeline with `authenticators` and `isAuthenticated`, as
  * DRF's views do: credentials first, then the method (405). The token and register routes
@@ -51,6 +52,7 @@ import { logout, logoutAll } from './logout.ts';
 import { me } from './me.ts';
 import { listMyTokens, revokeMyToken } from './my-tokens.ts';
 import { obtainToken } from './obtain-token.ts';
+import { type AccountOptions, accountRoutes } from './account/account.ts';
 import { register, type RegisterOptions } from './register.ts';
 import { refusalResponse } from './respond.ts';
 import { createSessions, type SessionEndpointOptions, sessionLogin } from './session.ts';
@@ -89,6 +91,11 @@ export interface AuthEndpointsOptions<U extends AuthUser = AuthUser> {
   readonly throttle?: LoginThrottleOptions | LoginThrottle | false;
   /** Session login, cookies and CSRF; `false`: no session routes or authenticator. Default on. */
   readonly session?: SessionEndpointOptions | false;
+  /**
+   * The account flows (password change and reset, activation, email change), which mail
+   * one-time links. Default off; the options name the mailer and the one-time token service.
+   */
+  readonly account?: AccountOptions;
   /** Lifecycle hooks; see `AuthHooks` for what a throwing hook does. Default none. */
   readonly hooks?: AuthHooks<U>;
   /** Largest request body read, in bytes; larger ones get 413. Default `65_536`. */
@@ -132,8 +139,8 @@ type Methods<C> = Readonly<Record<string, Endpoint<C>>>;
 // `guard` null: no authentication at all; `user: false`: the guard's authenticators run, but
 // the endpoint needs no user (obtain-token, register).
 type Route<U extends AuthUser> =
-  | { readonly name: RouteName; readonly path: string; readonly guard: Latchkey<U> | null; readonly user: false; readonly methods: Methods<EndpointCall> }
-  | { readonly name: RouteName; readonly path: string; readonly guard: Latchkey<U>; readonly user: true; readonly methods: Methods<UserCall<U>> };
+  | { readonly path: string; readonly guard: Latchkey<U> | null; readonly user: false; readonly methods: Methods<EndpointCall> }
+  | { readonly path: string; readonly guard: Latchkey<U>; readonly user: true; readonly methods: Methods<UserCall<U>> };
 
 const PREFIX = /^(\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)*$/;
 
@@ -203,23 +210,29 @@ export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: Auth
   }
   const at = (name: RouteName, path: string) => moved[name] ?? `${prefix}${path}`;
   const routes: Route<U>[] = [
-    { name: 'token', path: at('token', '/token'), guard: open, user: false, methods: { POST: obtainToken(deps, login) } },
-    { name: 'logout', path: at('logout', '/logout'), guard, user: true, methods: { POST: logout(deps, sessions, 'logout') } },
-    { name: 'logoutAll', path: at('logoutAll', '/logout-all'), guard, user: true, methods: { POST: logoutAll(deps, sessions) } },
-    { name: 'tokens', path: at('tokens', '/tokens'), guard, user: true, methods: { GET: listMyTokens(deps) } },
-    { name: 'tokens', path: `${at('tokens', '/tokens')}/:id`, guard, user: true, methods: { DELETE: revokeMyToken(deps) } },
-    { name: 'me', path: at('me', '/me'), guard, user: true, methods: { GET: me(deps) } },
+    { path: at('token', '/token'), guard: open, user: false, methods: { POST: obtainToken(deps, login) } },
+    { path: at('logout', '/logout'), guard, user: true, methods: { POST: logout(deps, sessions, 'logout') } },
+    { path: at('logoutAll', '/logout-all'), guard, user: true, methods: { POST: logoutAll(deps, sessions) } },
+    { path: at('tokens', '/tokens'), guard, user: true, methods: { GET: listMyTokens(deps) } },
+    { path: `${at('tokens', '/tokens')}/:id`, guard, user: true, methods: { DELETE: revokeMyToken(deps) } },
+    { path: at('me', '/me'), guard, user: true, methods: { GET: me(deps) } },
   ];
+  const account = options.account ? accountRoutes(deps, prefix, options.account, onError, timeout) : null;
+  if (account) {
+    // The account flows stay under the prefix: their mailed links are built from it.
+    for (const [path, methods] of Object.entries(account.open)) routes.push({ path: `${prefix}${path}`, guard: null, user: false, methods });
+    for (const [path, methods] of Object.entries(account.authenticated)) routes.push({ path: `${prefix}${path}`, guard, user: true, methods });
+  }
   if (options.register) {
-    const registration = register(deps, throttle, options.register === true ? {} : options.register);
-    routes.push({ name: 'register', path: at('register', '/register'), guard: open, user: false, methods: { POST: registration } });
+    const settings = options.register === true ? {} : options.register;
+    const registration = register(deps, throttle, settings, account?.sendActivation ?? null);
+    routes.push({ path: at('register', '/register'), guard: open, user: false, methods: { POST: registration } });
   }
   if (sessions) {
     const sessionGuard = guard.with({ authenticators: [sessions.authenticator] });
     routes.push(
-      { name: 'session', path: at('session', '/session'), guard: null, user: false, methods: { POST: sessionLogin(deps, login, sessions) } },
+      { path: at('session', '/session'), guard: null, user: false, methods: { POST: sessionLogin(deps, login, sessions) } },
       {
-        name: 'sessionLogout',
         path: at('sessionLogout', '/session/logout'),
         guard: sessionGuard,
         user: true,
