@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createPasswordHasher, createTokenService, type VerifyTokenResult } from '@latchkey/core';
 import { tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openLibsqlStores, type LibsqlStores } from './libsql.ts';
 
@@ -97,8 +98,7 @@ describe('a libSQL file', () => {
 
   it("is put in WAL mode and migrated by openLibsqlStores; migrate: false leaves it as it is", async () => {
     const migrated = await openStores(newFile().url);
-    const [mode] = (await migrated.client.execute('PRAGMA journal_mode')).rows;
-    expect(mode?.[0]).toBe('wal');
+    expect(await migrated.db.get(sql`PRAGMA journal_mode`)).toEqual({ journal_mode: 'wal' });
     expect(await migrated.users.findByUsername('nobody')).toBeNull();
 
     const bare = await openStores(newFile().url, false);
