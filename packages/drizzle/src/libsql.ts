@@ -10,7 +10,9 @@
  * round trip through `@libsql/client` (about 55 µs). Remote URLs keep `@libsql/client`.
  */
 import { type Client, createClient } from '@libsql/client';
+import { BetterSQLiteSession } from 'drizzle-orm/better-sqlite3/session';
 import { drizzle } from 'drizzle-orm/libsql';
+import { BaseSQLiteDatabase, SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { migrate } from './migrate.ts';
 import { type SqliteStores, type SqliteStoresOptions, syncStores } from './sqlite-stores.ts';
 import { DrizzleTokenStore } from './token-store.ts';
@@ -61,17 +63,23 @@ async function openLocal(path: string, driver: LocalDriver, options: SqliteStore
   if (driver === 'better-sqlite3' || driver === 'auto') {
     const module = await import('./better-sqlite3.ts').catch((error: unknown) => {
       // Optional: without it the `libsql` package below serves, a little slower.
-      if (driver === 'auto' && (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND') return null;
+      if (driver === 'auto' && isMissing(error, 'better-sqlite3')) return null;
       throw error;
     });
     if (module) return module.openBetterSqlite3Stores({ ...options, path });
   }
   const { default: Database } = await import('libsql');
   const connection = new Database(path);
-  const { drizzle: drizzleSync } = await import('drizzle-orm/better-sqlite3');
-  // The `libsql` package has better-sqlite3's API, which is what drizzle-orm/better-sqlite3 calls.
-  return syncStores(drizzleSync(connection as never), connection, 'libsql', path !== ':memory:', options);
+  // The `libsql` package has better-sqlite3's API, which is what drizzle-orm's better-sqlite3
+  // session calls. Its `drizzle()` is not used: that module imports better-sqlite3 itself.
+  const dialect = new SQLiteSyncDialect();
+  const session = new BetterSQLiteSession(connection as never, dialect, undefined);
+  const db = new BaseSQLiteDatabase('sync', dialect, session, undefined);
+  return syncStores(db, connection, 'libsql', path !== ':memory:', options);
 }
+
+const isMissing = (error: unknown, name: string) =>
+  (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(`'${name}'`);
 
 /**
  * Opens a libSQL database and the two stores over it. A local file goes to a synchronous

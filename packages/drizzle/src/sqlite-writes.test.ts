@@ -58,7 +58,7 @@ for (const [driver, connect] of [
       other.exec('BEGIN IMMEDIATE');
       const refused = await writes(insert('a')).catch((error: unknown) => error);
       expect(refused).toBeInstanceOf(Error);
-      expect((refused as Error).message).toBe('SQLite write lock held by another connection for 100 ms');
+      expect((refused as Error).message).toBe('SQLite write lock not free within 100 ms: held by another connection');
       expect(((refused as Error).cause as { code: string }).code).toMatch(/^SQLITE_BUSY/);
       expect(now).toBeGreaterThanOrEqual(100);
       other.exec('COMMIT');
@@ -82,6 +82,19 @@ for (const [driver, connect] of [
       expect(ids()).toEqual([]);
       await writes(insert('b'));
       expect(ids()).toEqual(['b']);
+    });
+
+    it('counts time spent queued behind another write against busyTimeout', async () => {
+      const { mine, other, ids, insert } = twoConnections();
+      let now = 0;
+      const writes = serialWrites(mine, { busyTimeout: 100, now: () => now, sleep: async (ms) => void (now += ms) });
+      other.exec('BEGIN IMMEDIATE');
+      const [first, second] = await Promise.allSettled([writes(insert('a')), writes(insert('b'))]);
+      expect([first.status, second.status]).toEqual(['rejected', 'rejected']);
+      // The second gave up at its first attempt: its 100 ms had passed while it queued.
+      expect(now).toBeLessThan(200);
+      other.exec('COMMIT');
+      expect(ids()).toEqual([]);
     });
 
     it('runs writes one at a time, each in its own transaction', async () => {

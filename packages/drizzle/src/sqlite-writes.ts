@@ -63,8 +63,8 @@ export function serialWrites(connection: SyncConnection, options: SerialWritesOp
   // One transaction at a time on the one connection: a second BEGIN inside the first would fail.
   let tail: Promise<unknown> = Promise.resolve();
 
-  async function begin(): Promise<void> {
-    const start = now();
+  // `start`: when the write was asked for, so time spent queued behind others counts too.
+  async function begin(start: number): Promise<void> {
     for (let delay = 1; ; delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS)) {
       try {
         connection.exec('BEGIN IMMEDIATE');
@@ -72,15 +72,17 @@ export function serialWrites(connection: SyncConnection, options: SerialWritesOp
       } catch (error) {
         if (!isBusy(error)) throw error;
         if (now() - start >= busyTimeout) {
-          throw new Error(`SQLite write lock held by another connection for ${busyTimeout} ms`, { cause: error });
+          throw new Error(`SQLite write lock not free within ${busyTimeout} ms: held by another connection`, {
+            cause: error,
+          });
         }
       }
       await sleep(delay);
     }
   }
 
-  async function run<T>(write: () => Promise<T>): Promise<T> {
-    await begin();
+  async function run<T>(write: () => Promise<T>, start: number): Promise<T> {
+    await begin(start);
     let result: T;
     try {
       result = await write();
@@ -98,7 +100,8 @@ export function serialWrites(connection: SyncConnection, options: SerialWritesOp
   }
 
   return (write) => {
-    const done = tail.then(() => run(write));
+    const start = now();
+    const done = tail.then(() => run(write, start));
     tail = done.catch(() => undefined);
     return done;
   };
