@@ -43,7 +43,7 @@ export interface SyncDatabase extends SyncConnection {
 
 // The request path's reads: they run directly, since in WAL mode a reader never waits.
 // Every other method is a write and goes through `serialWrites`.
-const TOKEN_READS = new Set<PropertyKey>(['findByDigest', 'listForUser']);
+const TOKEN_READS = new Set<PropertyKey>(['findByDigest', 'findWithUser', 'listForUser', 'revokedSince']);
 const USER_READS = new Set<PropertyKey>(['findById', 'findByUsername', 'getPasswordHash']);
 
 /** How long migrations at open may block: nothing is served yet (ms). */

@@ -108,11 +108,14 @@ export function serialWrites(connection: SyncConnection, options: SerialWritesOp
 }
 
 /**
- * A store built by `create` on first use, with every method except those in `reads` sent
- * through `writes`, and every failure named for the store (`storeError`). Built late because
- * a synchronous driver prepares the store's statements at once, and a file not migrated yet
- * must fail at the first query, not at open. Writes are listed by exclusion so that a method
- * added to a store later is durable by default; `type` only lends the proxy its prototype.
+ * A store from `create` with every method except those in `reads` sent through `writes`,
+ * and every failure named for the store (`storeError`). Writes are listed by exclusion so
+ * that a method added to a store later is durable by default; `type` lends the proxy its
+ * prototype (`instanceof`, `in`), and other properties are the store's own.
+ *
+ * A synchronous driver prepares the store's statements at once, so a file not migrated yet
+ * (`migrate: false`) fails in `create`: the store is then built at its first use, and that
+ * call fails as every query on a missing table does.
  */
 export function syncStore<T extends object>(
   name: string,
@@ -122,6 +125,11 @@ export function syncStore<T extends object>(
   writes: SerialWrites,
 ): T {
   let store: T | undefined;
+  try {
+    store = create();
+  } catch (error) {
+    if (!/no such table/.test(String((error as Error | undefined)?.message))) throw error;
+  }
   const methods = new Map<PropertyKey, (...args: unknown[]) => Promise<unknown>>();
   const fail = (error: unknown): never => {
     throw storeError(name, error);
@@ -130,7 +138,7 @@ export function syncStore<T extends object>(
     get(target, key) {
       let method = methods.get(key);
       if (method !== undefined) return method;
-      if (typeof Reflect.get(target, key) !== 'function') return undefined;
+      if (typeof Reflect.get(target, key) !== 'function') return store === undefined ? undefined : Reflect.get(store, key);
       const call = (...args: unknown[]): Promise<unknown> => {
         try {
           store ??= create();
