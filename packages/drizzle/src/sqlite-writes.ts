@@ -102,6 +102,7 @@ export function serialWrites(connection: SyncConnection, options: SerialWritesOp
   return (write) => {
     const start = now();
     const done = tail.then(() => run(write, start));
+    // The caller gets the failure through `done`; the queue only waits for it to settle.
     tail = done.catch(() => undefined);
     return done;
   };
