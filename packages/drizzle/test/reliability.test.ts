@@ -65,8 +65,7 @@ async function setUp(driver: LocalDriver, busyTimeout = BUSY_TIMEOUT) {
     if (!created.ok) throw new Error('token not created');
     return created;
   };
-  const tokensSeenByTheOther = async (ask: (command: string) => Promise<string>) =>
-    (JSON.parse(await ask('read SELECT id FROM latchkey_tokens ORDER BY id')) as { id: string }[]).map((row) => row.id);
+  const tokensSeenByTheOther = async (ask: (command: string) => Promise<string>) => JSON.parse(await ask('live')) as string[];
   return { url, stores, service, create, openStores, ask: lockHolder(url), tokensSeenByTheOther };
 }
 
@@ -99,7 +98,7 @@ for (const driver of ['libsql', 'better-sqlite3'] as const) {
       // … and it survives a restart; the refused logout never happened.
       for (const stores of open.splice(0)) stores.close();
       const restarted = createTokenService({ store: (await openStores()).tokens });
-      expect(await restarted.verify(second.token)).toEqual({ ok: false, reason: 'unknown' });
+      expect((await restarted.verify(second.token)).ok).toBe(false);
       expect((await restarted.verify(first.token)).ok).toBe(true);
     });
 
