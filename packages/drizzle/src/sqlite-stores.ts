@@ -67,11 +67,13 @@ export async function syncStores(
     // From here on the connection's own wait only bounds how long one attempt blocks.
     connection.exec(`PRAGMA busy_timeout = ${LOCK_POLL_MS}`);
     const writes = serialWrites(connection, options.busyTimeout === undefined ? {} : { busyTimeout: options.busyTimeout });
+    const users = syncStore('DrizzleUserStore', DrizzleUserStore, () => new DrizzleUserStore(db), USER_READS, writes);
+    const tokens = syncStore('DrizzleTokenStore', DrizzleTokenStore, () => new DrizzleTokenStore(db), TOKEN_READS, writes);
     return {
       db,
       driver,
-      tokens: syncStore('DrizzleTokenStore', DrizzleTokenStore, () => new DrizzleTokenStore(db), TOKEN_READS, writes),
-      users: syncStore('DrizzleUserStore', DrizzleUserStore, () => new DrizzleUserStore(db), USER_READS, writes),
+      tokens,
+      users,
       close: () => void connection.close(),
     };
   } catch (error) {
