@@ -14,6 +14,7 @@ import { BetterSQLiteSession } from 'drizzle-orm/better-sqlite3/session';
 import { drizzle } from 'drizzle-orm/libsql';
 import { BaseSQLiteDatabase, SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { migrate } from './migrate.ts';
+import { DrizzleOneTimeStore } from './one-time-store.ts';
 import { type SqliteStores, type SqliteStoresOptions, syncStores } from './sqlite-stores.ts';
 import { DrizzleTokenStore } from './token-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
@@ -104,6 +105,7 @@ export async function openLibsqlStores(options: LibsqlStoresOptions = {}): Promi
       driver: '@libsql/client',
       tokens: new DrizzleTokenStore(db),
       users: new DrizzleUserStore(db),
+      oneTime: new DrizzleOneTimeStore(db),
       close: () => client.close(),
     };
   } catch (error) {

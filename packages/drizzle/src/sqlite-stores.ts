@@ -8,6 +8,7 @@ import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type { SQLiteDatabase } from './database.ts';
 import { migrate } from './migrate.ts';
 import { LOCK_POLL_MS, serialWrites, type SyncConnection, syncStore } from './sqlite-writes.ts';
+import { DrizzleOneTimeStore } from './one-time-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
 
@@ -32,6 +33,8 @@ export interface SqliteStores {
   readonly tokens: DrizzleTokenStore;
   /** Users in `latchkey_users`, for the authenticators' `users`. */
   readonly users: DrizzleUserStore;
+  /** One-time tokens in `latchkey_one_time_tokens`, for `createOneTimeTokens({ store })`. */
+  readonly oneTime: DrizzleOneTimeStore;
   /** Closes the connection. */
   close(): void;
 }
@@ -44,7 +47,8 @@ export interface SyncDatabase extends SyncConnection {
 // The request path's reads: they run directly, since in WAL mode a reader never waits.
 // Every other method is a write and goes through `serialWrites`.
 const TOKEN_READS = new Set<PropertyKey>(['findByDigest', 'findWithUser', 'listForUser', 'revokedSince']);
-const USER_READS = new Set<PropertyKey>(['findById', 'findByUsername', 'getPasswordHash']);
+const USER_READS = new Set<PropertyKey>(['findById', 'findByUsername', 'findByEmail', 'getPasswordHash']);
+const ONE_TIME_READS = new Set<PropertyKey>(['find']);
 
 /** How long migrations at open may block: nothing is served yet (ms). */
 const OPEN_BUSY_TIMEOUT_MS = 5_000;
@@ -69,11 +73,13 @@ export async function syncStores(
     const writes = serialWrites(connection, options.busyTimeout === undefined ? {} : { busyTimeout: options.busyTimeout });
     const users = syncStore('DrizzleUserStore', DrizzleUserStore, () => new DrizzleUserStore(db), USER_READS, writes);
     const tokens = syncStore('DrizzleTokenStore', DrizzleTokenStore, () => new DrizzleTokenStore(db), TOKEN_READS, writes);
+    const oneTime = syncStore('DrizzleOneTimeStore', DrizzleOneTimeStore, () => new DrizzleOneTimeStore(db), ONE_TIME_READS, writes);
     return {
       db,
       driver,
       tokens,
       users,
+      oneTime,
       close: () => void connection.close(),
     };
   } catch (error) {
