@@ -55,6 +55,11 @@ export interface HostContext {
    * may set one too (a request's own `signal`): the limit then also ends with it.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Keeps work the response does not wait for (mail, say) alive after it is sent, as
+   * Workers' `ctx.waitUntil` does. Absent: the work just runs on, as it does on Node, Deno, Bun.
+   */
+  readonly waitUntil?: (work: Promise<unknown>) => void;
 }
 
 /** The outcome of one authenticator. Build it with `skip`, `success` and `fail`. */
