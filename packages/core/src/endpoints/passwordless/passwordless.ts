@@ -95,7 +95,8 @@ export function passwordlessRoutes<U extends AuthUser>(
   if (typeof sendEmail !== 'function') throw new TypeError('passwordless: sendEmail is required');
   if (!codes && !magicLinks) throw new TypeError('passwordless: give codes, magicLinks or both');
   if (typeof users.findByEmail !== 'function') throw new TypeError('passwordless: the user store needs findByEmail');
-  const findByEmail = users.findByEmail.bind(users);
+  // Read at call time, not bound here, so a store may wrap or replace its method later.
+  const findByEmail = (email: string) => users.findByEmail!(email);
   if (magicLinks && (!options.linkBase || !/^https?:\/\/[^?#]*[^/?#]$/.test(options.linkBase))) {
     throw new RangeError('passwordless: linkBase is an http(s) origin and path without query, fragment or trailing slash');
   }
