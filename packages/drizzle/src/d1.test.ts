@@ -2,12 +2,14 @@
 // against a real D1 binding, migrations applied from Node and from inside a Worker.
 import { fileURLToPath } from 'node:url';
 import { oneTimeStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { totpStoreConformance } from '@latchkey/two-factor/testing';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { d1Stores, migrateD1 } from './d1.ts';
 import { migrations } from './migrations.ts';
 import { latchkeyOneTimeTokens, latchkeyTokens, latchkeyUsers } from './schema.ts';
+import { DrizzleTotpStore } from './totp-store.ts';
 
 // Compatibility dates after 2026-05-03 make this workerd hang (see TOOLCHAIN.md).
 const COMPATIBILITY_DATE = '2026-04-01';
@@ -56,6 +58,8 @@ describe('D1 (workerd through Miniflare)', () => {
   for (const c of tokenStoreConformance(async () => (await fresh()).tokens)) it(c.name, c.run);
   for (const c of userStoreConformance(async () => (await fresh()).users)) it(c.name, c.run);
   for (const c of oneTimeStoreConformance(async () => (await fresh()).oneTime)) it(c.name, c.run);
+  // Its cases draw fresh user ids, so the shared tables need no emptying.
+  for (const c of totpStoreConformance(async () => new DrizzleTotpStore(d1Stores(binding).db))) it(c.name, c.run);
 
   it('migrateD1 records each migration once, however often it runs', async () => {
     await migrateD1(binding);

@@ -11,8 +11,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createOneTimeTokens, createPasswordHasher, createTokenService, type VerifyTokenResult } from '@latchkey/core';
 import { oneTimeStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { totpStoreConformance } from '@latchkey/two-factor/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openLibsqlStores, type LibsqlStores } from './libsql.ts';
+import { DrizzleTotpStore } from './totp-store.ts';
 
 // A child process starts through tsx, which takes seconds on a busy machine.
 const PROCESS_TIMEOUT = { timeout: 30_000 };
@@ -67,10 +69,22 @@ for (const [where, url] of [
     for (const c of tokenStoreConformance(async () => (await openStores(url())).tokens)) it(c.name, c.run);
     for (const c of userStoreConformance(async () => (await openStores(url())).users)) it(c.name, c.run);
     for (const c of oneTimeStoreConformance(async () => (await openStores(url())).oneTime)) it(c.name, c.run);
+    for (const c of totpStoreConformance(async () => new DrizzleTotpStore((await openStores(url())).db))) it(c.name, c.run);
   });
 }
 
 describe('a libSQL file', () => {
+  it('accepts a TOTP step once across connections: of concurrent useStep calls one wins', async () => {
+    const { url } = newFile();
+    // Migrated once, then opened again: three connections to one file.
+    await openStores(url);
+    const connections = await Promise.all([openStores(url, false), openStores(url, false), openStores(url, false)]);
+    const stores = connections.map((stores) => new DrizzleTotpStore(stores.db));
+    await stores[0]!.save({ userId: 'u1', sealedSeed: 'AA==', enabledAt: 1, lastStep: null, createdAt: 1 });
+    const results = await Promise.all(stores.flatMap((store) => [store.useStep('u1', 7), store.useStep('u1', 7)]));
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
   it("never holds a token's plaintext or a password, only their digest and hash", async () => {
     const { path, url } = newFile();
     const stores = await openStores(url);
