@@ -183,3 +183,25 @@ describe('TOTP routes', () => {
     expect(Object.keys(await single.json())).toContain('token');
   });
 });
+
+describe('failing closed', () => {
+  it('a failing TOTP store or an unopenable seed answers 503, never a token', async () => {
+    const { post, totpStore, errors } = await withTotp();
+    const find = totpStore.find.bind(totpStore);
+    totpStore.find = async () => {
+      throw new Error('database is down');
+    };
+    const down = await post('/auth/token', { username: 'alice', password: PASSWORD });
+    expect(down.status).toBe(503);
+    expect(errors).toHaveLength(1);
+    // A seed sealed under another server key (a rotated key, a copied row) does not open.
+    totpStore.find = async (userId) => {
+      const record = await find(userId);
+      return record && { ...record, sealedSeed: btoa('\x01'.repeat(40)) };
+    };
+    const held = await interim(await post('/auth/token', { username: 'alice', password: PASSWORD }));
+    const verified = await post('/auth/2fa/verify', { token: held.second_factor_token, code: '123456' });
+    expect(verified.status).toBe(503);
+    expect(JSON.stringify(await verified.json())).not.toContain('lk_');
+  });
+});
