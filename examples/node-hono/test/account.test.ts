@@ -70,6 +70,11 @@ describe('the example\'s account flows', { timeout: 60_000 }, () => {
       lastOutput = stdout;
       if (expected !== null) expect(fits(stdout, expected), `${command}\n→ ${stdout}\nexpected ${expected}`).toBe(true);
     }
+    // Secrets appear only where a mail carries them: no log line holds a token or a password.
+    expect(server.stderr()).toBe('');
+    const secretLines = server.stdout().split('\n').filter((line) => /lko?_|passphrase/.test(line));
+    expect(secretLines.filter((line) => !/^http:\/\/\S+\?token=lko_[A-Za-z0-9_-]+$/.test(line))).toEqual([]);
+    expect(secretLines.length).toBe(printedLinks(server).length);
   });
 
   describe('in headless Chromium', () => {

@@ -212,7 +212,7 @@ export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: Auth
     { path: '/tokens/:id', guard, methods: { DELETE: revokeMyToken(deps) } },
     { path: '/me', guard, methods: { GET: me(deps) } },
   ];
-  const account = options.account ? accountRoutes(deps, prefix, options.account, onError) : null;
+  const account = options.account ? accountRoutes(deps, prefix, options.account, onError, timeout) : null;
   if (account) {
     for (const [path, methods] of Object.entries(account.open)) routes.push({ path, guard: null, methods });
     for (const [path, methods] of Object.entries(account.authenticated)) routes.push({ path, guard, methods });

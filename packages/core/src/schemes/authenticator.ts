@@ -49,17 +49,18 @@ export interface HostContext {
   /** The client's IP address as the host sees it; null when unknown. */
   readonly clientAddress?: string | null;
   /**
+   * Keeps the host alive for `promise` after the response is sent (Workers'
+   * `ctx.waitUntil`). Absent: the host has no such thing; the account flows' mail then runs
+   * on unawaited all the same (Node, Deno and Bun keep a process alive for it).
+   */
+  readonly waitUntil?: (promise: Promise<unknown>) => void;
+  /**
    * Aborts when the request's time limit passes (or the host's own signal aborts). The
    * pipeline and the endpoints set it for authenticators, throttles and hooks; pass it on
    * to whatever can stop early (a `fetch`, a driver call that takes a signal). An adapter
    * may set one too (a request's own `signal`): the limit then also ends with it.
    */
   readonly signal?: AbortSignal;
-  /**
-   * Keeps work the response does not wait for (mail, say) alive after it is sent, as
-   * Workers' `ctx.waitUntil` does. Absent: the work just runs on, as it does on Node, Deno, Bun.
-   */
-  readonly waitUntil?: (work: Promise<unknown>) => void;
 }
 
 /** The outcome of one authenticator. Build it with `skip`, `success` and `fail`. */

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import type { EmailMessage } from '../../mail/mailer.ts';
 import { MemoryOneTimeStore } from '../../one-time/memory-one-time-store.ts';
 import { createOneTimeTokens, type OneTimeTokens } from '../../one-time/one-time-tokens.ts';
+import { TimeLimitExceeded } from '../../time-limit.ts';
+import type { MemoryUser } from '../../users/memory-user-store.ts';
 import type { RegisterOptions } from '../register.ts';
+import type { AuthEndpointsOptions } from '../router.ts';
 import { endpointFixture, PASSWORD } from '../test-fixture.ts';
 import type { AccountOptions } from './account.ts';
 
@@ -13,7 +16,11 @@ const INVALID_TOKEN = { token: ['Invalid token for given user.'] };
 const ACCEPTED = { detail: 'If the address belongs to an account, a message has been sent to it.' };
 const NEW_PASSWORD = 'a much longer passphrase';
 
-async function accountFixture(account: Partial<AccountOptions> = {}, register: RegisterOptions | boolean = true) {
+async function accountFixture(
+  account: Partial<AccountOptions> = {},
+  register: RegisterOptions | boolean = true,
+  endpoints: Partial<AuthEndpointsOptions<MemoryUser>> = {},
+) {
   const mails: EmailMessage[] = [];
   const store = new MemoryOneTimeStore();
   let oneTime: OneTimeTokens | undefined;
@@ -21,6 +28,7 @@ async function accountFixture(account: Partial<AccountOptions> = {}, register: R
     oneTime = createOneTimeTokens({ store, now });
     return {
       register,
+      ...endpoints,
       account: {
         sendEmail: async (message) => {
           mails.push(message);
@@ -288,6 +296,15 @@ describe('password reset', () => {
     expect(String(errors[0]) + JSON.stringify(errors[0])).not.toContain(token);
   });
 
+  it('gives the work after the answer the time limit too: a lookup that never answers is reported', async () => {
+    const { post, users, errors, settle } = await accountFixture({}, true, { timeout: 50 });
+    users.findByEmail = () => new Promise(() => {});
+    expect((await post('/auth/password/reset', { email: 'alice@example.org' })).status).toBe(202);
+    await settle();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(TimeLimitExceeded);
+  });
+
   it('fails closed with 503 when the one-time store fails', async () => {
     const { post, oneTimeStore, errors } = await accountFixture();
     oneTimeStore.find = async () => {
@@ -327,6 +344,18 @@ describe('password change', () => {
     expect((await send('GET', '/auth/me', { token: other })).status).toBe(401);
     expect((await send('GET', '/auth/me', { token: bobs })).status).toBe(200);
     expect((await post('/auth/token', { username: 'alice', password: NEW_PASSWORD })).status).toBe(200);
+  });
+
+  it('tells onTokenRevoked which tokens a password change and a reset revoked', async () => {
+    const events: [string, string[]][] = [];
+    const { post, login, resetToken } = await accountFixture({}, true, {
+      hooks: { onTokenRevoked: ({ records, via }) => void events.push([via, records.map((record) => record.id)]) },
+    });
+    const current = await login('alice');
+    await login('alice');
+    await post('/auth/password/change', { current_password: PASSWORD, new_password: NEW_PASSWORD }, current);
+    await post('/auth/password/reset/confirm', { token: await resetToken(), new_password: 'a third passphrase' });
+    expect(events.map(([via, ids]) => [via, ids.length])).toEqual([['password-change', 1], ['password-reset', 1]]);
   });
 
   it('keeps the other tokens with revokeOtherTokens: false', async () => {

@@ -18,6 +18,7 @@
  * for an unknown address as for a known one and says the same.
  */
 import { failClosed } from '../../fail-closed.ts';
+import { withTimeLimit } from '../../time-limit.ts';
 import type { SendEmail } from '../../mail/mailer.ts';
 import type { CurrentBinding, OneTimeTokens } from '../../one-time/one-time-tokens.ts';
 import type { AuthUser, UserStore } from '../../users/user-store.ts';
@@ -90,7 +91,10 @@ export interface AccountDeps<U extends AuthUser> extends EndpointDeps<U> {
   readonly mail: (kind: AccountMailKind, user: U, to: string, data?: string) => Promise<void>;
   /** The current binding of a purpose's tokens, for `redeem`. */
   readonly bound: (purpose: Purpose) => CurrentBinding;
-  /** Runs `work` after the response: errors go to `onError`, the host's `waitUntil` keeps it alive. */
+  /**
+   * Runs `work` after the response, within the requests' time limit: errors (and a store that
+   * never answers) go to `onError`; the host's `waitUntil` keeps it alive.
+   */
   readonly later: (call: EndpointCall, work: () => Promise<void>) => void;
 }
 
@@ -112,6 +116,8 @@ export function accountRoutes<U extends AuthUser>(
   prefix: string,
   options: AccountOptions,
   onError: (error: unknown) => void,
+  /** The requests' time limit, which bounds the work left after an answer too; null: none. */
+  timeout: number | null,
 ): AccountRoutes<U> {
   const { sendEmail, oneTimeTokens: oneTime } = options;
   if (typeof sendEmail !== 'function' || !oneTime) throw new TypeError('account: sendEmail and oneTimeTokens are required');
@@ -173,7 +179,7 @@ export function accountRoutes<U extends AuthUser>(
       // A macrotask, not a microtask: the answer is on its way before the lookup starts,
       // so not even the synchronous part of the work (hashing, say) delays it.
       const done = new Promise<void>((resolve) => setTimeout(resolve, 0))
-        .then(work)
+        .then(() => withTimeLimit(timeout, undefined, work))
         .catch((error: unknown) => {
           failClosed(error, onError);
         });

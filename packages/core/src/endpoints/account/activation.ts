@@ -6,24 +6,17 @@
 import { LatchkeyError } from '../../errors.ts';
 import type { AuthUser } from '../../users/user-store.ts';
 import type { Endpoint, EndpointCall } from '../endpoint.ts';
-import { validateCharFields } from '../fields.ts';
-import { ValidationFailed } from '../http-errors.ts';
-import { readRequestData } from '../request-body.ts';
 import { noContent } from '../respond.ts';
 import { type AccountDeps, PURPOSE } from './account.ts';
-import { accepted, invalidToken, staleToken, TOKEN_FIELD } from './account-fields.ts';
-import { emailField } from './email-field.ts';
+import { invalidToken, staleToken, TOKEN_FIELD } from './account-fields.ts';
+import { accountInput, mailToAddress } from './account-input.ts';
 
 /** `POST {prefix}/activate` `{"token"}`: 204, the user is active and the address verified. */
 export function activate<U extends AuthUser>(deps: AccountDeps<U>): Endpoint<EndpointCall> {
-  const { users, oneTime, throttle, maxBodyBytes, now } = deps;
+  const { users, oneTime, throttle, now } = deps;
   return async (call) => {
-    const crowded = await throttle.byAddress(call.request, call.host);
-    if (crowded) return crowded;
-    const data = await readRequestData(call.request, maxBodyBytes);
-    if (data instanceof LatchkeyError) return data;
-    const fields = validateCharFields(data, [TOKEN_FIELD]);
-    if (fields instanceof ValidationFailed) return fields;
+    const fields = await accountInput(deps, call, () => throttle.byAddress(call.request, call.host), [TOKEN_FIELD]);
+    if (fields instanceof LatchkeyError) return fields;
     const redeemed = await oneTime.redeem(fields.token ?? '', PURPOSE.activation, deps.bound(PURPOSE.activation));
     if (!redeemed.ok) return invalidToken();
     const user = await users.findById(redeemed.record.userId);
@@ -36,22 +29,5 @@ export function activate<U extends AuthUser>(deps: AccountDeps<U>): Endpoint<End
 
 /** `POST {prefix}/activate/resend` `{"email"}`: 202; an inactive user with that address gets a new link. */
 export function resendActivation<U extends AuthUser>(deps: AccountDeps<U>): Endpoint<EndpointCall> {
-  const { users, throttle, maxBodyBytes } = deps;
-  return async (call) => {
-    const crowded = await throttle.byAddress(call.request, call.host);
-    if (crowded) return crowded;
-    const data = await readRequestData(call.request, maxBodyBytes);
-    if (data instanceof LatchkeyError) return data;
-    const fields = validateCharFields(data, [emailField('email')]);
-    if (fields instanceof ValidationFailed) return fields;
-    const email = fields.email ?? '';
-    const flooded = await throttle.byEmail(email);
-    if (flooded) return flooded;
-    deps.later(call, async () => {
-      const user = await users.findByEmail(email);
-      // To the stored address, never the typed one: they match only up to case.
-      if (user && !user.isActive && user.email) await deps.mail('activation', user, user.email);
-    });
-    return accepted();
-  };
+  return mailToAddress(deps, 'activation', (user) => !user.isActive);
 }

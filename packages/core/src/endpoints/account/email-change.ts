@@ -8,27 +8,21 @@
 import { LatchkeyError } from '../../errors.ts';
 import type { AuthUser } from '../../users/user-store.ts';
 import type { Endpoint, EndpointCall, UserCall } from '../endpoint.ts';
-import { validateCharFields } from '../fields.ts';
-import { ValidationFailed } from '../http-errors.ts';
-import { readRequestData } from '../request-body.ts';
 import { noContent } from '../respond.ts';
 import { type AccountDeps, PURPOSE } from './account.ts';
 import { accepted, emailTaken, invalidPassword, invalidToken, password, TOKEN_FIELD } from './account-fields.ts';
+import { accountInput } from './account-input.ts';
 import { emailField } from './email-field.ts';
 
 const REQUEST_FIELDS = [password('current_password'), emailField('new_email')];
 
 /** `POST {prefix}/email/change` `{"current_password", "new_email"}`: 202; the new address gets a link. */
 export function requestEmailChange<U extends AuthUser>(deps: AccountDeps<U>): Endpoint<UserCall<U>> {
-  const { users, passwords, throttle, maxBodyBytes } = deps;
+  const { users, passwords, throttle } = deps;
   return async (call) => {
     const { user } = call;
-    const crowded = await throttle.byUser(user.id);
-    if (crowded) return crowded;
-    const data = await readRequestData(call.request, maxBodyBytes);
-    if (data instanceof LatchkeyError) return data;
-    const fields = validateCharFields(data, REQUEST_FIELDS);
-    if (fields instanceof ValidationFailed) return fields;
+    const fields = await accountInput(deps, call, () => throttle.byUser(user.id), REQUEST_FIELDS);
+    if (fields instanceof LatchkeyError) return fields;
     const { current_password: current = '', new_email: email = '' } = fields;
     if (!(await passwords.verify(current, await users.getPasswordHash(user.id)))) return invalidPassword();
     const flooded = await throttle.byEmail(email);
@@ -42,14 +36,10 @@ export function requestEmailChange<U extends AuthUser>(deps: AccountDeps<U>): En
 
 /** `POST {prefix}/email/change/confirm` `{"token"}`: 204, the new address is the user's, verified. */
 export function confirmEmailChange<U extends AuthUser>(deps: AccountDeps<U>): Endpoint<EndpointCall> {
-  const { users, oneTime, throttle, maxBodyBytes, now, notifyEmailChange } = deps;
+  const { users, oneTime, throttle, now, notifyEmailChange } = deps;
   return async (call) => {
-    const crowded = await throttle.byAddress(call.request, call.host);
-    if (crowded) return crowded;
-    const data = await readRequestData(call.request, maxBodyBytes);
-    if (data instanceof LatchkeyError) return data;
-    const fields = validateCharFields(data, [TOKEN_FIELD]);
-    if (fields instanceof ValidationFailed) return fields;
+    const fields = await accountInput(deps, call, () => throttle.byAddress(call.request, call.host), [TOKEN_FIELD]);
+    if (fields instanceof LatchkeyError) return fields;
     const redeemed = await oneTime.redeem(fields.token ?? '', PURPOSE.emailChange, deps.bound(PURPOSE.emailChange));
     const user = redeemed.ok ? await users.findById(redeemed.record.userId) : null;
     const email = redeemed.ok ? redeemed.record.data : null;

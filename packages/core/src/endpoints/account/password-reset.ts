@@ -11,48 +11,26 @@
 import { LatchkeyError } from '../../errors.ts';
 import type { AuthUser } from '../../users/user-store.ts';
 import type { Endpoint, EndpointCall } from '../endpoint.ts';
-import { validateCharFields } from '../fields.ts';
 import { ValidationFailed } from '../http-errors.ts';
-import { readRequestData } from '../request-body.ts';
 import { noContent } from '../respond.ts';
 import { type AccountDeps, PURPOSE } from './account.ts';
-import { accepted, invalidToken, password, TOKEN_FIELD } from './account-fields.ts';
-import { emailField } from './email-field.ts';
+import { invalidToken, password, TOKEN_FIELD } from './account-fields.ts';
+import { accountInput, mailToAddress } from './account-input.ts';
 
 /** `POST {prefix}/password/reset` `{"email"}`: 202; an active user with that address gets a link. */
 export function requestPasswordReset<U extends AuthUser>(deps: AccountDeps<U>): Endpoint<EndpointCall> {
-  const { users, throttle, maxBodyBytes } = deps;
-  return async (call) => {
-    const crowded = await throttle.byAddress(call.request, call.host);
-    if (crowded) return crowded;
-    const data = await readRequestData(call.request, maxBodyBytes);
-    if (data instanceof LatchkeyError) return data;
-    const fields = validateCharFields(data, [emailField('email')]);
-    if (fields instanceof ValidationFailed) return fields;
-    const email = fields.email ?? '';
-    const flooded = await throttle.byEmail(email);
-    if (flooded) return flooded;
-    deps.later(call, async () => {
-      const user = await users.findByEmail(email);
-      if (user && user.isActive && user.email) await deps.mail('password-reset', user, user.email);
-    });
-    return accepted();
-  };
+  return mailToAddress(deps, 'password-reset', (user) => user.isActive);
 }
 
 const CONFIRM_FIELDS = [TOKEN_FIELD, password('new_password')];
 
 /** `POST {prefix}/password/reset/confirm` `{"token", "new_password"}`: 204, password set, all tokens revoked. */
 export function confirmPasswordReset<U extends AuthUser>(deps: AccountDeps<U>): Endpoint<EndpointCall> {
-  const { users, oneTime, tokens, passwords, rules, throttle, maxBodyBytes, now } = deps;
+  const { users, oneTime, tokens, passwords, rules, throttle, hooks, now } = deps;
   const bound = deps.bound(PURPOSE.reset);
   return async (call) => {
-    const crowded = await throttle.byAddress(call.request, call.host);
-    if (crowded) return crowded;
-    const data = await readRequestData(call.request, maxBodyBytes);
-    if (data instanceof LatchkeyError) return data;
-    const fields = validateCharFields(data, CONFIRM_FIELDS);
-    if (fields instanceof ValidationFailed) return fields;
+    const fields = await accountInput(deps, call, () => throttle.byAddress(call.request, call.host), CONFIRM_FIELDS);
+    if (fields instanceof LatchkeyError) return fields;
     const { token = '', new_password: newPassword = '' } = fields;
     // Checked before it is used up, so a password the rules refuse leaves the link working.
     const checked = await oneTime.check(token, PURPOSE.reset, bound);
@@ -63,7 +41,10 @@ export function confirmPasswordReset<U extends AuthUser>(deps: AccountDeps<U>): 
     // Of two concurrent confirms only one gets past this line.
     if (!(await oneTime.redeem(token, PURPOSE.reset, bound)).ok) return invalidToken();
     await users.setPasswordHash(user.id, await passwords.hash(newPassword));
+    // Listed first, and only for the hook; revokeAll then also takes any token issued in between.
+    const records = hooks.onTokenRevoked ? await tokens.list(user.id) : [];
     await tokens.revokeAll(user.id);
+    if (records.length > 0) await hooks.onTokenRevoked?.({ user, records, via: 'password-reset' }, call);
     await oneTime.revokeForUser(user.id);
     // The link reached the mailbox: the address is proved.
     if (user.emailVerifiedAt == null) await users.updateUser(user.id, { emailVerifiedAt: now() });
