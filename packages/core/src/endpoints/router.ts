@@ -219,7 +219,7 @@ export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: Auth
   }
   if (gate.verify) routes.push({ path: '/2fa/verify', guard: null, methods: { POST: gate.verify } });
   if (options.passwordless) {
-    const open = passwordlessRoutes(deps, prefix, options.passwordless, throttle, gate, onError);
+    const open = passwordlessRoutes(deps, prefix, options.passwordless, throttle, gate, onError, timeout);
     for (const [path, methods] of Object.entries(open)) routes.push({ path, guard: null, methods });
   }
   for (const extension of options.extensions ?? []) {

@@ -17,7 +17,6 @@
  * it creates an active user named by the address, with no password.
  */
 import { LatchkeyError } from '../../errors.ts';
-import { failClosed } from '../../fail-closed.ts';
 import type { EmailMessage, SendEmail } from '../../mail/mailer.ts';
 import type { OneTimeRecord } from '../../one-time/one-time-store.ts';
 import type { OneTimeTokens } from '../../one-time/one-time-tokens.ts';
@@ -28,6 +27,7 @@ import { normalizeUsername } from '../../users/username.ts';
 import { escapeHtml, linkPage } from '../account/link-page.ts';
 import { accountThrottle, type AccountThrottleOptions, NO_ACCOUNT_THROTTLE } from '../account/account-throttle.ts';
 import { emailField } from '../account/email-field.ts';
+import { afterAnswer } from '../after-answer.ts';
 import type { Endpoint, EndpointCall, EndpointDeps } from '../endpoint.ts';
 import { validateCharFields } from '../fields.ts';
 import { ValidationFailed } from '../http-errors.ts';
@@ -89,6 +89,8 @@ export function passwordlessRoutes<U extends AuthUser>(
   loginThrottle: LoginThrottle,
   gate: SecondFactorLogin<U>,
   onError: (error: unknown) => void,
+  /** The requests' time limit, which bounds the work left after an answer too; null: none. */
+  timeout: number | null,
 ): Routes {
   const { sendEmail, codes, magicLinks } = options;
   const { users, maxBodyBytes } = deps;
@@ -107,15 +109,7 @@ export function passwordlessRoutes<U extends AuthUser>(
   const siteName = options.siteName ?? (options.linkBase ? new URL(options.linkBase).host : 'Latchkey');
   const throttle = options.throttle === false ? NO_ACCOUNT_THROTTLE : accountThrottle(options.throttle);
 
-  /** Runs `work` after the answer, on a macrotask, so not even its synchronous part delays it. */
-  const later = (call: EndpointCall, work: () => Promise<void>) => {
-    const done = new Promise<void>((resolve) => setTimeout(resolve, 0))
-      .then(work)
-      .catch((error: unknown) => {
-        failClosed(error, onError);
-      });
-    call.host.waitUntil?.(done);
-  };
+  const later = afterAnswer(timeout, onError);
 
   /** The user an emailed secret was issued for: a known active one, or a new one on sign-up. */
   const userFor = async (record: OneTimeRecord): Promise<U | null> => {
