@@ -135,12 +135,21 @@ export function createLoginCodes(options: LoginCodesOptions): LoginCodes {
       // Computed before the lookup, so a known and an unknown address cost the same.
       const digest = digestOf(id, code);
       const record = await store.find(id);
-      if (!record || record.purpose !== LOGIN_CODE_PURPOSE) return { ok: false, reason: 'unknown' };
-      if (record.expiresAt <= now()) return { ok: false, reason: 'expired' };
-      if (record.attempts >= record.maxAttempts) return { ok: false, reason: 'exhausted' };
-      if (!constantTimeEqual(record.digest, digest)) {
+      const reason: OneTimeRejection | null =
+        !record || record.purpose !== LOGIN_CODE_PURPOSE
+          ? 'unknown'
+          : record.expiresAt <= now()
+            ? 'expired'
+            : record.attempts >= record.maxAttempts
+              ? 'exhausted'
+              : constantTimeEqual(record.digest, digest)
+                ? null
+                : 'invalid';
+      if (reason !== null) {
+        // Every refusal writes, an unknown address too (the update then matches nothing), so
+        // a wrong guess costs the same whether or not a code is pending for the address.
         await store.recordFailure(id);
-        return { ok: false, reason: 'invalid' };
+        return { ok: false, reason };
       }
       const consumed = await store.consume(id, LOGIN_CODE_PURPOSE, digest, now());
       return consumed ? { ok: true, record: consumed } : { ok: false, reason: 'used' };

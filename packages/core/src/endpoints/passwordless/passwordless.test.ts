@@ -152,6 +152,18 @@ describe('emailed login codes', () => {
     expect(lookups).toHaveBeenCalledTimes(2);
   });
 
+  it('costs the same store work for a wrong code whether or not the address has a code pending', async () => {
+    const { post, codeFor, oneTimeStore } = await passwordlessFixture();
+    const wrong = (await codeFor()) === '000000' ? '000001' : '000000';
+    const finds = vi.spyOn(oneTimeStore, 'find');
+    const failures = vi.spyOn(oneTimeStore, 'recordFailure');
+    const known = await post('/auth/code/verify', { email: 'alice@example.org', code: wrong });
+    const unknown = await post('/auth/code/verify', { email: 'nobody@example.org', code: wrong });
+    expect(await known.json()).toEqual(await unknown.json());
+    expect(finds).toHaveBeenCalledTimes(2);
+    expect(failures).toHaveBeenCalledTimes(2);
+  });
+
   it('mails no code to an inactive user', async () => {
     const { post, users, alice, mailsTo } = await passwordlessFixture();
     await users.updateUser(alice.id, { isActive: false });
