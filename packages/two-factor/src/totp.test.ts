@@ -4,7 +4,7 @@
 import { createSecretBox, Throttled } from '@latchkey/core';
 import { decodeBase64 } from '@oslojs/encoding';
 import * as OTPAuth from 'otpauth';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryTotpStore } from './memory-totp-store.ts';
 import { totpStoreConformance } from './totp-store-conformance.ts';
 import { createTotp, type TotpOptions } from './totp.ts';
@@ -158,8 +158,18 @@ describe('backup codes', () => {
 });
 
 describe('limits and sealing', () => {
+  it('counts a burst of concurrent guesses: no more than the limit are checked', async () => {
+    // The confirming code was the first of the minute's five attempts.
+    const { totp, store } = await enrolled({ rate: '5/minute' });
+    const checks = vi.spyOn(store, 'useBackupCode');
+    const results = await Promise.all(Array.from({ length: 50 }, () => totp.verify('u1', 'aaaa-bbbb-cccc-dddd')));
+    expect(results.filter((result) => result instanceof Throttled)).toHaveLength(46);
+    expect(checks).toHaveBeenCalledTimes(4);
+  });
+
   it('throttles wrong codes per user, before any check', async () => {
-    const { totp, other, now } = await enrolled({ rate: '3/minute' });
+    // The confirming code was the first of the minute's four attempts.
+    const { totp, other, now } = await enrolled({ rate: '4/minute' });
     for (let attempt = 0; attempt < 3; attempt++) expect(await totp.verify('u1', '000000')).toBe(false);
     const refused = await totp.verify('u1', other.generate({ timestamp: now() + 30_000 }));
     expect(refused).toBeInstanceOf(Throttled);

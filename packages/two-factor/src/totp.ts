@@ -8,13 +8,15 @@
  *   and only for a step later than the last one accepted: the store's atomic `useStep` makes
  *   each code good once, across processes, so a code seen over a shoulder is already spent.
  * - Every candidate step is computed and compared in constant time, with no early exit.
- * - Wrong codes count per user (`rate`, default 5 a minute, counted across every login
- *   attempt and interim token), checked before any work; a million codes then take years.
+ * - Every attempt counts per user (`rate`, default 5 a minute, across every login and interim
+ *   token), counted before any work by an atomic increment, so not even a burst of concurrent
+ *   guesses gets past the limit (a peek-then-count would let a burst through); a million
+ *   codes then take years.
  * - Backup codes are 64 random bits each, kept as SHA-256 digests bound to the user, and
  *   each works once (the store's atomic `useBackupCode`). 64 bits is beyond guessing, so a
  *   plain digest is enough: there is nothing to try a stolen digest against.
  */
-import { constantTimeEqual, type RandomBytes, rateCounter, ratePeek, type SecondFactor, type SecretBox, Throttled, type ThrottleStore } from '@latchkey/core';
+import { constantTimeEqual, type RandomBytes, rateCounter, type SecondFactor, type SecretBox, Throttled, type ThrottleStore } from '@latchkey/core';
 import { MemoryThrottleStore } from '@latchkey/core';
 import { decodeBase64, encodeBase32NoPadding, encodeBase64, encodeHexLowerCase } from '@oslojs/encoding';
 import { createTOTPKeyURI, generateHOTP } from '@oslojs/otp';
@@ -41,7 +43,7 @@ export interface TotpOptions {
   readonly window?: number;
   /** Backup codes made when TOTP is turned on. Default `10`. */
   readonly backupCodes?: number;
-  /** Wrong codes per user, a DRF rate; null: no limit. Default `"5/minute"`. */
+  /** Attempts per user (right or wrong), a DRF rate; null: no limit. Default `"5/minute"`. */
   readonly rate?: string | null;
   /** Where the wrong-code counters live; share one across instances. Default a new `MemoryThrottleStore`. */
   readonly throttleStore?: ThrottleStore;
@@ -97,7 +99,7 @@ export function createTotp(options: TotpOptions): Totp {
   if (!Number.isInteger(backupCount) || backupCount < 0 || backupCount > 100) throw new RangeError('createTotp: backupCodes is 0 to 100');
   const rate = options.rate === undefined ? '5/minute' : options.rate;
   const throttleStore = options.throttleStore ?? new MemoryThrottleStore();
-  const counter = rate === null ? null : { peek: ratePeek({ scope: 'totp', rate, store: throttleStore, now }), count: rateCounter({ scope: 'totp', rate, store: throttleStore, now }) };
+  const counter = rate === null ? null : rateCounter({ scope: 'totp', rate, store: throttleStore, now });
   const code = new RegExp(`^[0-9]{${digits}}$`);
 
   const seedOf = async (record: TotpRecord) => new Uint8Array(await secrets.open(decodeBase64(record.sealedSeed) as Uint8Array<ArrayBuffer>, record.userId));
@@ -119,13 +121,10 @@ export function createTotp(options: TotpOptions): Totp {
     return step !== null && (record.lastStep === null || step > record.lastStep) && store.useStep(record.userId, step);
   };
 
-  /** Runs `attempt` behind the per-user limit, counting it when it fails. */
+  /** Runs `attempt` behind the per-user limit; every attempt counts, before it runs. */
   const limited = async (userId: string, attempt: () => Promise<boolean>): Promise<boolean | Throttled> => {
-    const wait = counter ? await counter.peek(userId) : null;
-    if (wait !== null) return new Throttled(wait);
-    const passed = await attempt();
-    if (!passed) await counter?.count(userId);
-    return passed;
+    const wait = counter ? await counter(userId) : null;
+    return wait === null ? attempt() : new Throttled(wait);
   };
 
   const verifyEnabled = async (userId: string, given: string): Promise<boolean | Throttled> => {
