@@ -8,7 +8,8 @@
  * - The store keeps only a digest of the code, HMAC-SHA256 under `secret` (plain SHA-256
  *   without one; a million codes are then quick to try against a stolen digest, so give a
  *   secret), bound to the record id, and it is compared in constant time.
- * - Each wrong code counts against the record (`recordFailure`); at `maxAttempts` it is dead
+ * - Each try counts against the record (`recordFailure`, before the comparison, so concurrent
+ *   guesses count too); after `maxAttempts` wrong ones it is dead
  *   (drfpasswordless lets every guess through for the code's whole life, its issue #100).
  *   Asking again replaces the code with a fresh one; the endpoints' per-address rate bounds
  *   how often, so guesses per hour stay at (requests × attempts) in a million.
@@ -124,7 +125,9 @@ export function createLoginCodes(options: LoginCodesOptions): LoginCodes {
         createdAt,
         expiresAt: createdAt + ttl,
         attempts: 0,
-        maxAttempts,
+        // Tries are counted before they are checked, the right one too; the store redeems
+        // only while `attempts < maxAttempts`, so the bound stored is one above the tries allowed.
+        maxAttempts: maxAttempts + 1,
       });
       return code;
     },
@@ -135,22 +138,21 @@ export function createLoginCodes(options: LoginCodesOptions): LoginCodes {
       // Computed before the lookup, so a known and an unknown address cost the same.
       const digest = digestOf(id, code);
       const record = await store.find(id);
+      // Every try is counted before the comparison, by the store's atomic increment, so of any
+      // burst of concurrent guesses at most `maxAttempts` are compared. An unknown address
+      // costs the same write (it matches nothing), so the work tells nothing either.
+      const tries = await store.recordFailure(id);
       const reason: OneTimeRejection | null =
         !record || record.purpose !== LOGIN_CODE_PURPOSE
           ? 'unknown'
           : record.expiresAt <= now()
             ? 'expired'
-            : record.attempts >= record.maxAttempts
+            : tries === null || tries >= record.maxAttempts
               ? 'exhausted'
               : constantTimeEqual(record.digest, digest)
                 ? null
                 : 'invalid';
-      if (reason !== null) {
-        // Every refusal writes, an unknown address too (the update then matches nothing), so
-        // a wrong guess costs the same whether or not a code is pending for the address.
-        await store.recordFailure(id);
-        return { ok: false, reason };
-      }
+      if (reason !== null) return { ok: false, reason };
       const consumed = await store.consume(id, LOGIN_CODE_PURPOSE, digest, now());
       return consumed ? { ok: true, record: consumed } : { ok: false, reason: 'used' };
     },
