@@ -9,11 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as OTPAuth from 'otpauth';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listening, type Started, start, stop } from './example-process.ts';
 import { fits, readmeSteps } from './readme-steps.ts';
 
 const run = promisify(execFile);
+// Debian's package; .ci/run installs it. playwright-core downloads no browser of its own.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Waits until `find` finds something in the server's output that it had not printed before `seen` characters. */
 async function printed(server: Started, seen: number, pattern: RegExp): Promise<string> {
@@ -72,5 +75,28 @@ describe("the example's passwordless login and two-factor authentication", { tim
       if (body.backup_codes) backupCodes = [...body.backup_codes];
     }
     expect(backupCodes).toHaveLength(8);
+  });
+
+  it('the magic link opens a page; loading it changes nothing, its button logs in once', async () => {
+    const seen = server.stdout().length;
+    const post = (path: string, body: unknown) =>
+      fetch(`${origin}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post('/auth/magic-link', { email: 'demo@example.org' })).status).toBe(202);
+    const url = await printed(server, seen, /^(http:\/\/\S+\/auth\/magic-link\/confirm\?token=lko_[A-Za-z0-9_-]+)$/gm);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+    try {
+      const page = await browser.newPage();
+      // Like a mail scanner: fetch the link, twice, and nothing is used up.
+      await page.goto(url);
+      await page.reload();
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByText('You are logged in. Return to the app.').waitFor();
+      expect(new URL(page.url()).search).toBe('');
+      // The link is spent: the same token is refused now.
+      const token = new URL(url).searchParams.get('token');
+      expect(await (await post('/auth/magic-link/confirm', { token })).json()).toEqual({ token: ['Invalid token for given user.'] });
+    } finally {
+      await browser.close();
+    }
   });
 });
