@@ -11,7 +11,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createPasswordHasher } from '@latchkey/core';
-import { DrizzleTotpStore } from '@latchkey/drizzle';
 import { openLibsqlStores } from '@latchkey/drizzle/libsql';
 import { createAdaptorServer } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -71,7 +70,7 @@ server.listen(port, hostname, () => {
     passwords,
     clientAddress: (c) => getConnInfo(c).remote.address,
     account: { oneTime: stores.oneTime, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
-    signIn: { oneTime: stores.oneTime, totp: new DrizzleTotpStore(stores.db), secretKey: key, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
+    signIn: { oneTime: stores.oneTime, totp: stores.totp, secretKey: key, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
   });
   console.log(
     [

@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { d1Stores, migrateD1 } from './d1.ts';
 import { migrations } from './migrations.ts';
 import { latchkeyOneTimeTokens, latchkeyTokens, latchkeyUsers } from './schema.ts';
-import { DrizzleTotpStore } from './totp-store.ts';
 
 // Compatibility dates after 2026-05-03 make this workerd hang (see TOOLCHAIN.md).
 const COMPATIBILITY_DATE = '2026-04-01';
@@ -60,7 +59,7 @@ describe('D1 (workerd through Miniflare)', () => {
   for (const c of userStoreConformance(async () => (await fresh()).users)) it(c.name, c.run);
   for (const c of oneTimeStoreConformance(async () => (await fresh()).oneTime)) it(c.name, c.run);
   // Its cases draw fresh user ids, so the shared tables need no emptying.
-  for (const c of totpStoreConformance(async () => new DrizzleTotpStore(d1Stores(binding).db))) it(c.name, c.run);
+  for (const c of totpStoreConformance(async () => d1Stores(binding).totp)) it(c.name, c.run);
 
   it('migrateD1 records each migration once, however often it runs', async () => {
     await migrateD1(binding);
@@ -107,7 +106,6 @@ const TOTP_IN_A_WORKER = `
 import { createSecretBox } from '@latchkey/core';
 import { createTotp } from '@latchkey/two-factor';
 import { d1Stores, migrateD1 } from './src/d1.ts';
-import { DrizzleTotpStore } from './src/totp-store.ts';
 
 let totp;
 export default {
@@ -115,7 +113,7 @@ export default {
     if (!totp) {
       await migrateD1(env.DB);
       const secrets = createSecretBox(btoa('w'.repeat(32)), { purpose: 'latchkey-totp' });
-      totp = createTotp({ store: new DrizzleTotpStore(d1Stores(env.DB).db), secrets, issuer: 'Worker' });
+      totp = createTotp({ store: d1Stores(env.DB).totp, secrets, issuer: 'Worker' });
     }
     const url = new URL(request.url);
     const code = url.searchParams.get('code') ?? '';
