@@ -5,8 +5,10 @@
  * Environment: PORT (default 8787; 0 picks a free one), HOST (default 127.0.0.1),
  * LATCHKEY_DATABASE_URL (default: latchkey.db in this example's folder; `libsql://…` for a
  * remote database, with LATCHKEY_DATABASE_AUTH_TOKEN), LATCHKEY_LINK_BASE (where mailed links
- * point; default the origin it listens on).
+ * point; default the origin it listens on), LATCHKEY_SECRET_KEY (base64 of 32 bytes: seals TOTP
+ * seeds; default a key made on first run and kept in `secret.key` beside the database).
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createPasswordHasher } from '@latchkey/core';
 import { openLibsqlStores } from '@latchkey/drizzle/libsql';
@@ -24,9 +26,20 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(1);
 }
 
+/** The server key: from the environment, else made once and kept (owner-only) beside the demo. */
+function secretKey(): string {
+  if (process.env.LATCHKEY_SECRET_KEY) return process.env.LATCHKEY_SECRET_KEY;
+  const file = new URL('../secret.key', import.meta.url);
+  if (!existsSync(file)) {
+    writeFileSync(file, Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64'), { mode: 0o600, flag: 'wx' });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
 const stores = await openLibsqlStores({ url, authToken: process.env.LATCHKEY_DATABASE_AUTH_TOKEN });
 const passwords = createPasswordHasher();
 const created = await ensureDemoUser(stores.users, passwords);
+const key = secretKey();
 // Built once listening, when the origin that mailed links point at is known (PORT=0 picks it).
 let app: ReturnType<typeof createApp> | undefined;
 const server = createAdaptorServer({
@@ -57,6 +70,7 @@ server.listen(port, hostname, () => {
     passwords,
     clientAddress: (c) => getConnInfo(c).remote.address,
     account: { oneTime: stores.oneTime, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
+    signIn: { oneTime: stores.oneTime, totp: stores.totp, secretKey: key, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
   });
   console.log(
     [

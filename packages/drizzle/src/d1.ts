@@ -6,6 +6,7 @@ import { type AnyD1Database, type DrizzleD1Database, drizzle } from 'drizzle-orm
 import { migrate } from './migrate.ts';
 import { DrizzleOneTimeStore } from './one-time-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
+import { DrizzleTotpStore } from './totp-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
 
 /** What `d1Stores` returns. */
@@ -18,6 +19,8 @@ export interface D1Stores {
   readonly users: DrizzleUserStore;
   /** One-time tokens in `latchkey_one_time_tokens`, for `createOneTimeTokens({ store })`. */
   readonly oneTime: DrizzleOneTimeStore;
+  /** TOTP two-factor state in `latchkey_totp`, for `createTotp({ store })` of `@latchkey/two-factor`. */
+  readonly totp: DrizzleTotpStore;
 }
 
 // A Worker sees the same binding object on every request of an isolate: build the stores
@@ -29,7 +32,13 @@ export function d1Stores(binding: AnyD1Database): D1Stores {
   let stores = storesByBinding.get(binding);
   if (!stores) {
     const db = drizzle(binding);
-    stores = { db, tokens: new DrizzleTokenStore(db), users: new DrizzleUserStore(db), oneTime: new DrizzleOneTimeStore(db) };
+    stores = {
+      db,
+      tokens: new DrizzleTokenStore(db),
+      users: new DrizzleUserStore(db),
+      oneTime: new DrizzleOneTimeStore(db),
+      totp: new DrizzleTotpStore(db),
+    };
     storesByBinding.set(binding, stores);
   }
   return stores;

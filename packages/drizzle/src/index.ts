@@ -5,6 +5,7 @@
  */
 export { migrate } from './migrate.ts';
 export { DrizzleOneTimeStore } from './one-time-store.ts';
-export { latchkeyOneTimeTokens, latchkeyTokens, latchkeyUsers } from './schema.ts';
+export { latchkeyOneTimeTokens, latchkeyTokens, latchkeyTotp, latchkeyTotpBackupCodes, latchkeyUsers } from './schema.ts';
+export { DrizzleTotpStore } from './totp-store.ts';
 export { DrizzleTokenStore } from './token-store.ts';
 export { type DrizzleUser, DrizzleUserStore, type DrizzleUserStoreOptions } from './user-store.ts';

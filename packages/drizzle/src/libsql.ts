@@ -17,6 +17,7 @@ import { migrate } from './migrate.ts';
 import { DrizzleOneTimeStore } from './one-time-store.ts';
 import { type SqliteStores, type SqliteStoresOptions, syncStores } from './sqlite-stores.ts';
 import { DrizzleTokenStore } from './token-store.ts';
+import { DrizzleTotpStore } from './totp-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
 
 /** The database when none is named: a file in the working directory. */
@@ -106,6 +107,7 @@ export async function openLibsqlStores(options: LibsqlStoresOptions = {}): Promi
       tokens: new DrizzleTokenStore(db),
       users: new DrizzleUserStore(db),
       oneTime: new DrizzleOneTimeStore(db),
+      totp: new DrizzleTotpStore(db),
       close: () => client.close(),
     };
   } catch (error) {

@@ -29,5 +29,14 @@ export const migrations: readonly MigrationMeta[] = [
     "bps": true,
     "folderMillis": 1796120678174,
     "hash": "3f4cd33909abc35b0fffcf147c37d43c640f5af3f174c0791145589d9565e951"
+  },
+  {
+    "sql": [
+      "CREATE TABLE `latchkey_totp` (\n\t`user_id` text PRIMARY KEY NOT NULL,\n\t`sealed_seed` text NOT NULL,\n\t`enabled_at` integer,\n\t`last_step` integer,\n\t`created_at` integer NOT NULL\n);\n",
+      "\nCREATE TABLE `latchkey_totp_backup_codes` (\n\t`user_id` text NOT NULL,\n\t`digest` text NOT NULL,\n\tPRIMARY KEY(`user_id`, `digest`)\n);\n"
+    ],
+    "bps": true,
+    "folderMillis": 1796121877346,
+    "hash": "67576923c4efe4b8da649885082071f463fc75da9aee3dcee7c2ed8f2e6a3c0e"
   }
 ];

@@ -10,6 +10,7 @@ import { migrate } from './migrate.ts';
 import { LOCK_POLL_MS, serialWrites, type SyncConnection, syncStore } from './sqlite-writes.ts';
 import { DrizzleOneTimeStore } from './one-time-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
+import { DrizzleTotpStore } from './totp-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
 
 /** Options every synchronous driver's opener takes. */
@@ -35,6 +36,8 @@ export interface SqliteStores {
   readonly users: DrizzleUserStore;
   /** One-time tokens in `latchkey_one_time_tokens`, for `createOneTimeTokens({ store })`. */
   readonly oneTime: DrizzleOneTimeStore;
+  /** TOTP two-factor state in `latchkey_totp`, for `createTotp({ store })` of `@latchkey/two-factor`. */
+  readonly totp: DrizzleTotpStore;
   /** Closes the connection. */
   close(): void;
 }
@@ -49,6 +52,7 @@ export interface SyncDatabase extends SyncConnection {
 const TOKEN_READS = new Set<PropertyKey>(['findByDigest', 'findWithUser', 'listForUser', 'revokedSince']);
 const USER_READS = new Set<PropertyKey>(['findById', 'findByUsername', 'findByEmail', 'getPasswordHash']);
 const ONE_TIME_READS = new Set<PropertyKey>(['find']);
+const TOTP_READS = new Set<PropertyKey>(['find', 'countBackupCodes']);
 
 /** How long migrations at open may block: nothing is served yet (ms). */
 const OPEN_BUSY_TIMEOUT_MS = 5_000;
@@ -74,12 +78,15 @@ export async function syncStores(
     const users = syncStore('DrizzleUserStore', DrizzleUserStore, () => new DrizzleUserStore(db), USER_READS, writes);
     const tokens = syncStore('DrizzleTokenStore', DrizzleTokenStore, () => new DrizzleTokenStore(db), TOKEN_READS, writes);
     const oneTime = syncStore('DrizzleOneTimeStore', DrizzleOneTimeStore, () => new DrizzleOneTimeStore(db), ONE_TIME_READS, writes);
+    // Its writes of two statements (save, enable, delete) then run in one transaction too.
+    const totp = syncStore('DrizzleTotpStore', DrizzleTotpStore, () => new DrizzleTotpStore(db), TOTP_READS, writes);
     return {
       db,
       driver,
       tokens,
       users,
       oneTime,
+      totp,
       close: () => void connection.close(),
     };
   } catch (error) {

@@ -15,6 +15,9 @@
  * | POST   | {prefix}/session          | anyone           | 200 `{user, expiry, csrf_token}` + cookies (throttled) |
  * | POST   | {prefix}/session/logout   | session          | 204, session revoked, cookies deleted    |
  * | …      | {prefix}/password/…, /activate…, /email/… | (opt-in) | the account flows, see `account/account.ts` |
+ * | …      | {prefix}/code…, /magic-link… | anyone (opt-in) | passwordless login, see `passwordless/passwordless.ts` |
+ * | POST   | {prefix}/2fa/verify       | anyone (opt-in)  | finishes a login held for its second factor, see `second-factor/` |
+ * | …      | whatever `extensions` add | open or authenticated | e.g. TOTP enrolment from `@latchkey/two-factor` |
  *
  * "authenticated" routes run the pipeline with `authenticators` and `isAuthenticated`, as
  * DRF's views do: credentials first, then the method (405). The token and register routes
@@ -51,11 +54,13 @@ import {
 import { logout, logoutAll } from './logout.ts';
 import { me } from './me.ts';
 import { listMyTokens, revokeMyToken } from './my-tokens.ts';
-import { obtainToken } from './obtain-token.ts';
+import { grantToken, obtainToken } from './obtain-token.ts';
+import { type PasswordlessOptions, passwordlessRoutes } from './passwordless/passwordless.ts';
+import { type GrantLogin, secondFactorLogin, type SecondFactorLoginOptions } from './second-factor/second-factor-login.ts';
 import { type AccountOptions, accountRoutes } from './account/account.ts';
 import { register, type RegisterOptions } from './register.ts';
 import { refusalResponse } from './respond.ts';
-import { createSessions, type SessionEndpointOptions, sessionLogin } from './session.ts';
+import { createSessions, grantSession, type SessionEndpointOptions, sessionLogin } from './session.ts';
 
 /** Options for `createAuthEndpoints`. */
 export interface AuthEndpointsOptions<U extends AuthUser = AuthUser> {
@@ -96,6 +101,17 @@ export interface AuthEndpointsOptions<U extends AuthUser = AuthUser> {
    * one-time links. Default off; the options name the mailer and the one-time token service.
    */
   readonly account?: AccountOptions;
+  /** Emailed login codes and magic links. Default off. */
+  readonly passwordless?: PasswordlessOptions;
+  /**
+   * A second factor every login must pass for the users who have one: the token endpoint,
+   * the session login and passwordless verifies answer an interim token, and
+   * `POST {prefix}/2fa/verify` finishes the login. Give the same factor to `basicAuth`.
+   * Default none: logins are single calls.
+   */
+  readonly secondFactor?: SecondFactorLoginOptions;
+  /** Route groups other packages add (TOTP enrolment: `totpRoutes` of `@latchkey/two-factor`). Default none. */
+  readonly extensions?: readonly AuthExtension<U>[];
   /** Lifecycle hooks; see `AuthHooks` for what a throwing hook does. Default none. */
   readonly hooks?: AuthHooks<U>;
   /** Largest request body read, in bytes; larger ones get 413. Default `65_536`. */
@@ -135,6 +151,18 @@ export interface AuthEndpoints<U extends AuthUser = AuthUser> {
 }
 
 type Methods<C> = Readonly<Record<string, Endpoint<C>>>;
+
+/** Routes by path, then by method. */
+export type RouteTable<C> = Readonly<Record<string, Methods<C>>>;
+
+/** What an extension adds: routes anyone may call, and routes for an authenticated user. */
+export interface AuthRoutes<U extends AuthUser> {
+  readonly open?: RouteTable<EndpointCall>;
+  readonly authenticated?: RouteTable<UserCall<U>>;
+}
+
+/** Builds a route group from the endpoints' shared options; called once, by `createAuthEndpoints`. */
+export type AuthExtension<U extends AuthUser> = (deps: EndpointDeps<U>) => AuthRoutes<U>;
 
 // `guard` null: no authentication at all; `user: false`: the guard's authenticators run, but
 // the endpoint needs no user (obtain-token, register).
@@ -199,8 +227,12 @@ export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: Auth
   // No limit of its own: the guard runs inside the route's (below), which its signal carries.
   const guard = createLatchkey<U>({ authenticators, permissions: [isAuthenticated], onError, timeout: null });
   // DRF's obtain_auth_token runs the default authenticators too, and refuses what they refuse.
-  const open = guard.with({ permissions: [allowAny] });
+  const anyone = guard.with({ permissions: [allowAny] });
   const login = createLogin(deps, throttle);
+  const tokenAnswer = grantToken(deps);
+  const sessionAnswer = sessions ? grantSession(deps, sessions) : null;
+  const grant: GrantLogin<U> = (call, user, answer) => (answer === 'session' && sessionAnswer ? sessionAnswer : tokenAnswer)(call, user);
+  const gate = secondFactorLogin(deps, throttle, options.secondFactor, grant);
 
   const moved = { ...options.paths };
   for (const [name, path] of Object.entries(moved)) {
@@ -210,7 +242,7 @@ export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: Auth
   }
   const at = (name: RouteName, path: string) => moved[name] ?? `${prefix}${path}`;
   const routes: Route<U>[] = [
-    { path: at('token', '/token'), guard: open, user: false, methods: { POST: obtainToken(deps, login) } },
+    { path: at('token', '/token'), guard: anyone, user: false, methods: { POST: obtainToken(login, gate) } },
     { path: at('logout', '/logout'), guard, user: true, methods: { POST: logout(deps, sessions, 'logout') } },
     { path: at('logoutAll', '/logout-all'), guard, user: true, methods: { POST: logoutAll(deps, sessions) } },
     { path: at('tokens', '/tokens'), guard, user: true, methods: { GET: listMyTokens(deps) } },
@@ -219,19 +251,29 @@ export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: Auth
   ];
   const account = options.account ? accountRoutes(deps, prefix, options.account, onError, timeout) : null;
   if (account) {
-    // The account flows stay under the prefix: their mailed links are built from it.
     for (const [path, methods] of Object.entries(account.open)) routes.push({ path: `${prefix}${path}`, guard: null, user: false, methods });
     for (const [path, methods] of Object.entries(account.authenticated)) routes.push({ path: `${prefix}${path}`, guard, user: true, methods });
+  }
+  // The other groups stay under the prefix: mailed links and second steps are built from it.
+  if (gate.verify) routes.push({ path: `${prefix}/2fa/verify`, guard: null, user: false, methods: { POST: gate.verify } });
+  if (options.passwordless) {
+    const open = passwordlessRoutes(deps, prefix, options.passwordless, throttle, gate, onError, timeout);
+    for (const [path, methods] of Object.entries(open)) routes.push({ path: `${prefix}${path}`, guard: null, user: false, methods });
+  }
+  for (const extension of options.extensions ?? []) {
+    const added = extension(deps);
+    for (const [path, methods] of Object.entries(added.open ?? {})) routes.push({ path: `${prefix}${path}`, guard: null, user: false, methods });
+    for (const [path, methods] of Object.entries(added.authenticated ?? {})) routes.push({ path: `${prefix}${path}`, guard, user: true, methods });
   }
   if (options.register) {
     const settings = options.register === true ? {} : options.register;
     const registration = register(deps, throttle, settings, account?.sendActivation ?? null);
-    routes.push({ path: at('register', '/register'), guard: open, user: false, methods: { POST: registration } });
+    routes.push({ path: at('register', '/register'), guard: anyone, user: false, methods: { POST: registration } });
   }
   if (sessions) {
     const sessionGuard = guard.with({ authenticators: [sessions.authenticator] });
     routes.push(
-      { path: at('session', '/session'), guard: null, user: false, methods: { POST: sessionLogin(deps, login, sessions) } },
+      { path: at('session', '/session'), guard: null, user: false, methods: { POST: sessionLogin(login, sessions, gate) } },
       {
         path: at('sessionLogout', '/session/logout'),
         guard: sessionGuard,
