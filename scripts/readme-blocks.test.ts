@@ -25,6 +25,7 @@ const READMES: Record<string, 'node' | 'bun' | 'workers' | 'deno'> = {
   'packages/bun/README.md': 'bun',
   'packages/cloudflare/README.md': 'workers',
   'packages/deno/README.md': 'deno',
+  'packages/two-factor/README.md': 'node',
 };
 
 const TYPES = {
@@ -99,6 +100,12 @@ function check(readme: string): { status: number | null; output: string; blocks:
 }
 
 describe('README TypeScript blocks compile as written', () => {
+  it('knows the host of every README with a TypeScript block', () => {
+    const listed = spawnSync('git', ['ls-files', '*.md'], { cwd: root, encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    const withBlocks = listed.filter((file) => /^```ts\s*$/m.test(readFileSync(join(root, file), 'utf8')));
+    expect(withBlocks.filter((file) => !(file in READMES))).toEqual([]);
+  });
+
   for (const readme of Object.keys(READMES)) {
     it(readme, { timeout: 120_000 }, () => {
       const { status, output, blocks } = check(readme);
