@@ -16,7 +16,7 @@ export { type AuthorizationParse, parseAuthorization } from './schemes/authoriza
 export { type BasicAuthOptions, basicAuth, decodeBasicCredentials } from './schemes/basic-auth.ts';
 export { addressFromForwardedFor, addressFromHeader, type ClientAddressSource, peerAddress } from './throttling/client-address.ts';
 export { constantTimeEqual } from './constant-time.ts';
-export { base64ToBytes, bytesToBase64, latin1ToString } from './encoding.ts';
+export { base64ToBytes, bytesToBase64, bytesToBase64Url, latin1ToString } from './encoding.ts';
 export { type CredentialCheck, checkCredentials, type CredentialRejection } from './users/credentials.ts';
 export {
   AuthenticationFailed,

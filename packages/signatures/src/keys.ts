@@ -3,7 +3,7 @@
  * the public-key algorithms, the client's public key read from PEM. What `latchkey
  * createkey` and an app's own key endpoint share.
  */
-import { base64ToBytes, bytesToBase64 } from '@latchkey/core';
+import { base64ToBytes, bytesToBase64Url as base64Url } from '@latchkey/core';
 import { importVerifyKey, isSharedSecretAlgorithm, type SignatureAlgorithm } from './algorithms.ts';
 import type { SigningKeyRecord } from './key-store.ts';
 
@@ -27,7 +27,7 @@ export interface NewSigningKey {
 /** A new key record, and for a shared-secret key the secret (base64) to show the user once. */
 export interface NewSigningKeyResult {
   readonly record: SigningKeyRecord;
-  /** Standard base64 of the shared secret; null for a public key. */
+  /** The shared secret (43 base64url characters; its UTF-8 bytes are the HMAC key); null for a public key. */
   readonly secret: string | null;
 }
 
@@ -43,12 +43,14 @@ export function publicKeyFromPem(pem: string): Uint8Array<ArrayBuffer> | null {
  * first request).
  */
 export async function newSigningKey(input: NewSigningKey): Promise<NewSigningKeyResult> {
-  const id = `key_${bytesToBase64(crypto.getRandomValues(new Uint8Array(12))).replace(/\+/g, '-').replace(/\//g, '_')}`;
+  const id = `key_${base64Url(crypto.getRandomValues(new Uint8Array(12)))}`;
   const base = { id, userId: input.userId, algorithm: input.algorithm, scopes: [...(input.scopes ?? [])], createdAt: input.now ?? Date.now(), expiresAt: input.expiresAt ?? null };
   if (isSharedSecretAlgorithm(input.algorithm)) {
     if (input.publicKey !== undefined) throw new TypeError(`${input.algorithm} keys are shared secrets, not public keys`);
-    const secret = crypto.getRandomValues(new Uint8Array(SHARED_SECRET_BYTES));
-    return { record: { ...base, key: secret }, secret: bytesToBase64(secret) };
+    // Hawk clients take the key as a string and MAC with its UTF-8 bytes; storing those bytes
+    // makes the printed secret work as it is, for Hawk and for RFC 9421 hmac-sha256 alike.
+    const secret = base64Url(crypto.getRandomValues(new Uint8Array(SHARED_SECRET_BYTES)));
+    return { record: { ...base, key: new TextEncoder().encode(secret) }, secret };
   }
   const der = typeof input.publicKey === 'string' ? publicKeyFromPem(input.publicKey) : input.publicKey;
   if (!der) throw new TypeError(`${input.algorithm} needs a public key (PEM "PUBLIC KEY")`);

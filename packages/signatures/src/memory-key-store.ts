@@ -19,7 +19,10 @@ export class MemorySigningKeyStore implements SigningKeyStore {
   }
 
   async listForUser(userId: string): Promise<SigningKeyRecord[]> {
-    return [...this.#keys.values()].filter((record) => record.userId === userId).map(copy);
+    return [...this.#keys.values()]
+      .filter((record) => record.userId === userId)
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map(copy);
   }
 }
 

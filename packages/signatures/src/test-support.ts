@@ -35,11 +35,11 @@ export async function clientKey(algorithm: SignatureAlgorithm): Promise<{ signer
   if (algorithm === 'hmac-sha256') {
     const secret = crypto.getRandomValues(new Uint8Array(32));
     const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    return { signer: { algorithm, sign: async (data) => new Uint8Array(await crypto.subtle.sign(SIGN[algorithm], key, data)) }, stored: secret };
+    return { signer: { algorithm, sign: async (data) => new Uint8Array(await crypto.subtle.sign(SIGN[algorithm], key, data as Uint8Array<ArrayBuffer>)) }, stored: secret };
   }
   const pair = (await crypto.subtle.generateKey(GENERATE[algorithm], true, ['sign', 'verify'])) as CryptoKeyPair;
   const stored = new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey));
-  return { signer: { algorithm, sign: async (data) => new Uint8Array(await crypto.subtle.sign(SIGN[algorithm], pair.privateKey, data)) }, stored };
+  return { signer: { algorithm, sign: async (data) => new Uint8Array(await crypto.subtle.sign(SIGN[algorithm], pair.privateKey, data as Uint8Array<ArrayBuffer>)) }, stored };
 }
 
 export interface SignOptions {
