@@ -16,5 +16,14 @@ export const migrations: readonly MigrationMeta[] = [
     "bps": true,
     "folderMillis": 1795425294114,
     "hash": "11f7268a078bf2e8192fb64a01318fe9546b2d31f4b0f94cb4c24326d02f31b7"
+  },
+  {
+    "sql": [
+      "CREATE TABLE `latchkey_signing_keys` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`user_id` text NOT NULL,\n\t`algorithm` text NOT NULL,\n\t`key` text NOT NULL,\n\t`scopes` text DEFAULT '' NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`expires_at` integer\n);\n",
+      "\nCREATE INDEX `latchkey_signing_keys_user_id_idx` ON `latchkey_signing_keys` (`user_id`);"
+    ],
+    "bps": true,
+    "folderMillis": 1796120745533,
+    "hash": "235904d2b3fa56b20724783adb370ac2ab934453a1947796d6aa1554e36b6e96"
   }
 ];

@@ -43,3 +43,23 @@ export const latchkeyUsers = sqliteTable('latchkey_users', {
   isStaff: integer('is_staff', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull(),
 });
+
+/**
+ * Signing keys for Hawk and RFC 9421 (`@latchkey/signatures`). `key` is base64 text (every
+ * driver, D1 included, round-trips text; blobs come back as different types): a public key's
+ * SPKI DER as it is, or for `hmac-sha256` the shared secret sealed with AES-256-GCM under the
+ * server key, never the secret itself. `scopes` is space-separated, as for tokens.
+ */
+export const latchkeySigningKeys = sqliteTable(
+  'latchkey_signing_keys',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    algorithm: text('algorithm').notNull(),
+    key: text('key').notNull(),
+    scopes: text('scopes').notNull().default(''),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at'),
+  },
+  (table) => [index('latchkey_signing_keys_user_id_idx').on(table.userId)],
+);

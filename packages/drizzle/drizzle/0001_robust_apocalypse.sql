@@ -1,0 +1,11 @@
+CREATE TABLE `latchkey_signing_keys` (
+	`id` text PRIMARY KEY NOT NULL,
+	`user_id` text NOT NULL,
+	`algorithm` text NOT NULL,
+	`key` text NOT NULL,
+	`scopes` text DEFAULT '' NOT NULL,
+	`created_at` integer NOT NULL,
+	`expires_at` integer
+);
+--> statement-breakpoint
+CREATE INDEX `latchkey_signing_keys_user_id_idx` ON `latchkey_signing_keys` (`user_id`);
