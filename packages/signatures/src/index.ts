@@ -9,6 +9,7 @@ export {
   type SignatureAlgorithm,
   verifyBytes,
 } from './algorithms.ts';
+export { hawkAuthorization, type HawkClientOptions, signRequest, type SignRequestOptions } from './client.ts';
 export { checkContentDigest, contentDigest, type ContentDigestProblem } from './content-digest.ts';
 export { hawkMac, hawkNormalizedString, hawkPayloadHash, type HawkArtifacts } from './hawk.ts';
 export { hawkAuth, type HawkAuthenticator, type HawkAuthOptions, type ServerAuthorizationOptions } from './hawk-auth.ts';

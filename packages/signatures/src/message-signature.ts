@@ -95,7 +95,7 @@ export type BaseProblem = { readonly kind: 'unsupported' | 'missing' | 'duplicat
  * (`sf`, `key`, `bs`, `req`, `tr`, `@query-param`), `@status` and `@signature-params`, a
  * header that is absent, a component listed twice.
  */
-export function signatureBase(request: Request, signature: MessageSignature): string | BaseProblem {
+export function signatureBase(request: Request, signature: Pick<MessageSignature, 'components' | 'params'>): string | BaseProblem {
   const url = new URL(request.url);
   const lines: string[] = [];
   const seen = new Set<string>();
