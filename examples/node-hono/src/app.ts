@@ -16,7 +16,9 @@ import {
   type UserStore,
 } from '@latchkey/core';
 import { authEndpoints, latchkey } from '@latchkey/hono';
+import type { SigningKeyStore } from '@latchkey/signatures';
 import { type Context, Hono } from 'hono';
+import { signedRoutes } from './signed.ts';
 
 /** What the app is built from. */
 export interface AppOptions<U extends AuthUser> {
@@ -28,6 +30,8 @@ export interface AppOptions<U extends AuthUser> {
   readonly passwords?: PasswordHasher;
   /** The client's address, for the logs and throttles of a real app. Default: unknown. */
   readonly clientAddress?: (c: Context) => string | null | undefined;
+  /** Signing keys for `GET`/`POST /api/signed` (Hawk, RFC 9421). Default none: no such routes. */
+  readonly signingKeys?: SigningKeyStore;
 }
 
 /** Lifetime of a token obtained from the demo: ten hours, knox's default. */
@@ -42,7 +46,7 @@ export function createApp<U extends AuthUser>(options: AppOptions<U>) {
   const base = createLatchkey<U>({ authenticators: [tokenAuth({ tokens, users }), basicAuth({ users, passwords })] });
   const hostOptions = { clientAddress };
 
-  return new Hono()
+  const app = new Hono()
     // POST /auth/token, /auth/logout, GET /auth/me…; every other path goes on to the routes below.
     .use(authEndpoints({ tokens, users, passwords }, hostOptions))
     .get('/', latchkey(base.with({ permissions: [allowAny] }), hostOptions), (c) =>
@@ -52,6 +56,7 @@ export function createApp<U extends AuthUser>(options: AppOptions<U>) {
           'POST /auth/token': 'obtain a token: {"username", "password"}',
           'GET /api/me': 'who you are (needs a token)',
           'GET /api/admin': 'staff only',
+          'GET|POST /api/signed': 'a signed request: Hawk or RFC 9421 (keys from latchkey createkey)',
         },
       }),
     )
@@ -67,4 +72,5 @@ export function createApp<U extends AuthUser>(options: AppOptions<U>) {
     .get('/api/admin', latchkey(base.with({ permissions: [isAdminUser] }), hostOptions), (c) =>
       c.json({ message: `Welcome, staff member ${c.var.user?.username}.` }),
     );
+  return options.signingKeys ? app.route('/', signedRoutes({ keys: options.signingKeys, users }, hostOptions)) : app;
 }

@@ -4,11 +4,14 @@
  *
  * Environment: PORT (default 8787; 0 picks a free one), HOST (default 127.0.0.1),
  * LATCHKEY_DATABASE_URL (default: latchkey.db in this example's folder; `libsql://…` for a
- * remote database, with LATCHKEY_DATABASE_AUTH_TOKEN).
+ * remote database, with LATCHKEY_DATABASE_AUTH_TOKEN), LATCHKEY_SIGNING_KEY (base64 of 32
+ * bytes: seals the shared secrets of signing keys; without it only public keys verify).
  */
 import type { AddressInfo } from 'node:net';
 import { createPasswordHasher } from '@latchkey/core';
+import { DrizzleSigningKeyStore } from '@latchkey/drizzle';
 import { openLibsqlStores } from '@latchkey/drizzle/libsql';
+import { createSecretBox } from '@latchkey/signatures';
 import { createAdaptorServer } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createApp } from './app.ts';
@@ -23,6 +26,16 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(1);
 }
 
+const signingKey = process.env.LATCHKEY_SIGNING_KEY;
+let secrets;
+try {
+  // Seals Hawk / hmac-sha256 secrets at rest; without it only public keys can be used.
+  secrets = signingKey ? createSecretBox(signingKey) : undefined;
+} catch {
+  console.error('LATCHKEY_SIGNING_KEY must be base64 of 32 bytes, e.g. LATCHKEY_SIGNING_KEY=$(openssl rand -base64 32)');
+  process.exit(1);
+}
+
 const stores = await openLibsqlStores({ url, authToken: process.env.LATCHKEY_DATABASE_AUTH_TOKEN });
 const passwords = createPasswordHasher();
 const created = await ensureDemoUser(stores.users, passwords);
@@ -31,6 +44,7 @@ const app = createApp({
   users: stores.users,
   passwords,
   clientAddress: (c) => getConnInfo(c).remote.address,
+  signingKeys: new DrizzleSigningKeyStore(stores.db, { secrets }),
 });
 
 const server = createAdaptorServer({ fetch: app.fetch });
