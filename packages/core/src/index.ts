@@ -28,7 +28,8 @@ export {
   StoreUnavailable,
   Throttled,
 } from './errors.ts';
-export { failClosed, logStoreFailure } from './fail-closed.ts';
+export { failClosed, logStoreFailure, scrubSecrets } from './fail-closed.ts';
+export { DEFAULT_TIMEOUT_MS, TimeLimitExceeded, withTimeLimit } from './time-limit.ts';
 export {
   type AuthContext,
   createLatchkey,
@@ -67,6 +68,7 @@ export {
   type Rate,
   type RateCounter,
   rateCounter,
+  ratePeek,
   rateThrottle,
   type RateThrottleOptions,
   type Throttle,
@@ -87,6 +89,7 @@ export {
 } from './tokens/token-service.ts';
 export { isTokenRecord, type TokenLimit, type TokenRecord, type TokenStore, type TokenTouch } from './tokens/token-store.ts';
 export type { AuthUser, NewUser, UserStore } from './users/user-store.ts';
+export { MAX_USERNAME_LENGTH, normalizeUsername, usernameProblems } from './users/username.ts';
 export { CSRF_HEADER, type CsrfOptions, type CsrfProtection, csrfProtection } from './schemes/csrf.ts';
 export type {
   AuthHooks,
@@ -104,7 +107,7 @@ export {
   UnsupportedMediaType,
   ValidationFailed,
 } from './endpoints/http-errors.ts';
-export type { LoginThrottleOptions } from './endpoints/login-throttle.ts';
+export { defaultLoginThrottle, type LoginThrottle, loginThrottle, type LoginThrottleOptions } from './endpoints/login-throttle.ts';
 export { type PasswordRules, passwordRules, type PasswordRulesOptions } from './endpoints/password-rules.ts';
 export type { RegisterOptions } from './endpoints/register.ts';
 export { type AuthEndpoints, type AuthEndpointsOptions, createAuthEndpoints } from './endpoints/router.ts';
