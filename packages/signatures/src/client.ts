@@ -82,7 +82,9 @@ export interface HawkClientOptions {
 
 /** The `Authorization: Hawk …` value for `request` under credentials `{ id, key }`. */
 export async function hawkAuthorization(request: Request, credentials: { readonly id: string; readonly key: string }, options: HawkClientOptions = {}): Promise<string> {
-  if (options.ext !== undefined && !HAWK_VALUE.test(options.ext)) throw new RangeError('hawkAuthorization: ext has characters Hawk cannot carry');
+  if (!HAWK_VALUE.test(credentials.id) || (options.ext !== undefined && !HAWK_VALUE.test(options.ext))) {
+    throw new RangeError('hawkAuthorization: the id or ext has characters Hawk cannot carry');
+  }
   const ts = String(options.ts ?? Math.floor(Date.now() / 1000));
   const nonce = options.nonce ?? randomNonce().slice(0, 8);
   const hash = request.body !== null && options.payload !== false
