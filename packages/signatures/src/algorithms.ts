@@ -35,6 +35,11 @@ const WEB_CRYPTO: Record<SignatureAlgorithm, { import: ImportParams; verify: Ver
   'hmac-sha256': { import: { name: 'HMAC', hash: 'SHA-256' }, verify: { name: 'HMAC' } },
 };
 
+/** The Web Crypto parameters that sign and verify with `algorithm` (the same for both). */
+export function signatureParams(algorithm: SignatureAlgorithm): VerifyParams {
+  return WEB_CRYPTO[algorithm].verify;
+}
+
 /**
  * Imports stored key bytes for verifying: SPKI DER for public keys, the raw secret for
  * HMAC. Throws a `TypeError` for bytes that are not a key of that algorithm.
@@ -59,7 +64,7 @@ export async function verifyBytes(algorithm: SignatureAlgorithm, key: CryptoKey,
     return constantTimeEqual(latin1ToString(expected), latin1ToString(signature));
   }
   try {
-    return await crypto.subtle.verify(WEB_CRYPTO[algorithm].verify, key, signature, data);
+    return await crypto.subtle.verify(signatureParams(algorithm), key, signature, data);
   } catch {
     // A signature of the wrong length or shape is simply not valid.
     return false;

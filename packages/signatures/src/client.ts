@@ -5,19 +5,11 @@
  */
 import { bytesToBase64 } from '@latchkey/core';
 import { type InnerList, type Item, serializeDictionary } from 'structured-headers';
-import type { SignatureAlgorithm } from './algorithms.ts';
+import { type SignatureAlgorithm, signatureParams } from './algorithms.ts';
 import { contentDigest } from './content-digest.ts';
 import { HAWK_VALUE, hawkMac, hawkPayloadHash, requestArtifacts } from './hawk.ts';
 import { DEFAULT_REQUIRED_COMPONENTS } from './http-signature-auth.ts';
 import { signatureBase } from './message-signature.ts';
-
-const SIGN: Record<SignatureAlgorithm, AlgorithmIdentifier | RsaPssParams | EcdsaParams> = {
-  ed25519: { name: 'Ed25519' },
-  'ecdsa-p256-sha256': { name: 'ECDSA', hash: 'SHA-256' },
-  'rsa-pss-sha512': { name: 'RSA-PSS', saltLength: 64 },
-  'rsa-v1_5-sha256': { name: 'RSASSA-PKCS1-v1_5' },
-  'hmac-sha256': { name: 'HMAC' },
-};
 
 const randomNonce = () => bytesToBase64(crypto.getRandomValues(new Uint8Array(16))).replace(/[+/=]/g, '');
 
@@ -62,7 +54,7 @@ export async function signRequest(request: Request, options: SignRequestOptions)
   const key = typeof options.key === 'string'
     ? await crypto.subtle.importKey('raw', new TextEncoder().encode(options.key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
     : options.key;
-  const signature = await crypto.subtle.sign(SIGN[options.algorithm], key, new TextEncoder().encode(base));
+  const signature = await crypto.subtle.sign(signatureParams(options.algorithm), key, new TextEncoder().encode(base));
   const label = options.label ?? 'sig1';
   headers.set('Signature-Input', serializeDictionary(new Map([[label, params]])));
   headers.set('Signature', serializeDictionary(new Map([[label, [signature, new Map()]]])));

@@ -2,7 +2,7 @@
 // (the `http-message-sig` package for RFC 9421).
 import { MemoryUserStore } from '@latchkey/core';
 import { appendSignature, createSignature, type Signer } from 'http-message-sig';
-import { type SignatureAlgorithm } from './algorithms.ts';
+import { type SignatureAlgorithm, signatureParams } from './algorithms.ts';
 import { MemorySigningKeyStore } from './memory-key-store.ts';
 
 export const NOW = 1_750_000_000_000;
@@ -22,24 +22,16 @@ const GENERATE: Record<Exclude<SignatureAlgorithm, 'hmac-sha256'>, RsaHashedKeyG
   'rsa-pss-sha512': { name: 'RSA-PSS', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-512' },
   'rsa-v1_5-sha256': { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
 };
-const SIGN: Record<SignatureAlgorithm, AlgorithmIdentifier | RsaPssParams | EcdsaParams> = {
-  ed25519: { name: 'Ed25519' },
-  'ecdsa-p256-sha256': { name: 'ECDSA', hash: 'SHA-256' },
-  'rsa-pss-sha512': { name: 'RSA-PSS', saltLength: 64 },
-  'rsa-v1_5-sha256': { name: 'RSASSA-PKCS1-v1_5' },
-  'hmac-sha256': { name: 'HMAC' },
-};
-
 /** A key pair (or secret) for `algorithm`: what the client signs with, what the server stores. */
 export async function clientKey(algorithm: SignatureAlgorithm): Promise<{ signer: Signer; stored: Uint8Array<ArrayBuffer> }> {
   if (algorithm === 'hmac-sha256') {
     const secret = crypto.getRandomValues(new Uint8Array(32));
     const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    return { signer: { algorithm, sign: async (data) => new Uint8Array(await crypto.subtle.sign(SIGN[algorithm], key, data as Uint8Array<ArrayBuffer>)) }, stored: secret };
+    return { signer: { algorithm, sign: async (data) => new Uint8Array(await crypto.subtle.sign(signatureParams(algorithm), key, data as Uint8Array<ArrayBuffer>)) }, stored: secret };
   }
   const pair = (await crypto.subtle.generateKey(GENERATE[algorithm], true, ['sign', 'verify'])) as CryptoKeyPair;
   const stored = new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey));
-  return { signer: { algorithm, sign: async (data) => new Uint8Array(await crypto.subtle.sign(SIGN[algorithm], pair.privateKey, data as Uint8Array<ArrayBuffer>)) }, stored };
+  return { signer: { algorithm, sign: async (data) => new Uint8Array(await crypto.subtle.sign(signatureParams(algorithm), pair.privateKey, data as Uint8Array<ArrayBuffer>)) }, stored };
 }
 
 export interface SignOptions {
