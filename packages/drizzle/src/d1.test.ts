@@ -2,12 +2,15 @@
 // against a real D1 binding, migrations applied from Node and from inside a Worker.
 import { fileURLToPath } from 'node:url';
 import { tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { createSecretBox } from '@latchkey/signatures';
+import { signingKeyStoreConformance } from '@latchkey/signatures/testing';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { d1Stores, migrateD1 } from './d1.ts';
 import { migrations } from './migrations.ts';
-import { latchkeyTokens, latchkeyUsers } from './schema.ts';
+import { latchkeySigningKeys, latchkeyTokens, latchkeyUsers } from './schema.ts';
+import { DrizzleSigningKeyStore } from './signing-key-store.ts';
 
 // Compatibility dates after 2026-05-03 make this workerd hang (see TOOLCHAIN.md).
 const COMPATIBILITY_DATE = '2026-04-01';
@@ -55,6 +58,12 @@ describe('D1 (workerd through Miniflare)', () => {
   };
   for (const c of tokenStoreConformance(async () => (await fresh()).tokens)) it(c.name, c.run);
   for (const c of userStoreConformance(async () => (await fresh()).users)) it(c.name, c.run);
+  const secrets = createSecretBox(new Uint8Array(32).fill(5));
+  for (const c of signingKeyStoreConformance(async () => {
+    const { db } = d1Stores(binding);
+    await db.delete(latchkeySigningKeys);
+    return new DrizzleSigningKeyStore(db, { secrets });
+  })) it(`signing keys: ${c.name}`, c.run);
 
   it('migrateD1 records each migration once, however often it runs', async () => {
     await migrateD1(binding);
