@@ -19,6 +19,7 @@ import { authEndpoints, latchkey } from '@latchkey/hono';
 import type { SigningKeyStore } from '@latchkey/signatures';
 import { type Context, Hono } from 'hono';
 import { signedRoutes } from './signed.ts';
+import { type DemoAccountOptions, demoAccountEndpoints } from './account.ts';
 
 /** What the app is built from. */
 export interface AppOptions<U extends AuthUser> {
@@ -32,6 +33,8 @@ export interface AppOptions<U extends AuthUser> {
   readonly clientAddress?: (c: Context) => string | null | undefined;
   /** Signing keys for `GET`/`POST /api/signed` (Hawk, RFC 9421). Default none: no such routes. */
   readonly signingKeys?: SigningKeyStore;
+  /** Registration with activation, password change and reset, email change. Default off. */
+  readonly account?: DemoAccountOptions;
 }
 
 /** Lifetime of a token obtained from the demo: ten hours, knox's default. */
@@ -48,7 +51,7 @@ export function createApp<U extends AuthUser>(options: AppOptions<U>) {
 
   const app = new Hono()
     // POST /auth/token, /auth/logout, GET /auth/me…; every other path goes on to the routes below.
-    .use(authEndpoints({ tokens, users, passwords }, hostOptions))
+    .use(authEndpoints({ tokens, users, passwords, ...(options.account && demoAccountEndpoints(options.account)) }, hostOptions))
     .get('/', latchkey(base.with({ permissions: [allowAny] }), hostOptions), (c) =>
       c.json({
         hello: c.var.user?.username ?? 'anonymous',

@@ -4,8 +4,9 @@
  *
  * Environment: PORT (default 8787; 0 picks a free one), HOST (default 127.0.0.1),
  * LATCHKEY_DATABASE_URL (default: latchkey.db in this example's folder; `libsql://…` for a
- * remote database, with LATCHKEY_DATABASE_AUTH_TOKEN), LATCHKEY_SIGNING_KEY (base64 of 32
- * bytes: seals the shared secrets of signing keys; without it only public keys verify).
+ * remote database, with LATCHKEY_DATABASE_AUTH_TOKEN), LATCHKEY_LINK_BASE (where mailed links
+ * point; default the origin it listens on), LATCHKEY_SIGNING_KEY (base64 of 32 bytes: seals
+ * the shared secrets of signing keys; without it only public keys verify).
  */
 import type { AddressInfo } from 'node:net';
 import { createPasswordHasher } from '@latchkey/core';
@@ -39,15 +40,11 @@ try {
 const stores = await openLibsqlStores({ url, authToken: process.env.LATCHKEY_DATABASE_AUTH_TOKEN });
 const passwords = createPasswordHasher();
 const created = await ensureDemoUser(stores.users, passwords);
-const app = createApp({
-  tokens: stores.tokens,
-  users: stores.users,
-  passwords,
-  clientAddress: (c) => getConnInfo(c).remote.address,
-  signingKeys: new DrizzleSigningKeyStore(stores.db, { secrets }),
+// Built once listening, when the origin that mailed links point at is known (PORT=0 picks it).
+let app: ReturnType<typeof createApp> | undefined;
+const server = createAdaptorServer({
+  fetch: (request, env) => app?.fetch(request, env) ?? Response.json({ detail: 'Starting.' }, { status: 503 }),
 });
-
-const server = createAdaptorServer({ fetch: app.fetch });
 
 server.once('error', async (error: NodeJS.ErrnoException) => {
   // The usual ways listening fails get one readable line, not a stack trace.
@@ -67,6 +64,14 @@ server.listen(port, hostname, () => {
   // A wildcard or loopback address is reached as localhost; any other as itself.
   const shown = ['127.0.0.1', '::1', '0.0.0.0', '::'].includes(hostname) ? 'localhost' : hostname;
   const origin = `http://${shown.includes(':') ? `[${shown}]` : shown}:${actual}`;
+  app = createApp({
+    tokens: stores.tokens,
+    users: stores.users,
+    passwords,
+    clientAddress: (c) => getConnInfo(c).remote.address,
+    account: { oneTime: stores.oneTime, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
+    signingKeys: new DrizzleSigningKeyStore(stores.db, { secrets }),
+  });
   console.log(
     [
       `Latchkey demo (Node + Hono) listening on ${origin}`,

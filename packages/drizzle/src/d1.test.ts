@@ -1,7 +1,7 @@
 // The stores on Cloudflare D1, in workerd through Miniflare: core's conformance suites
 // against a real D1 binding, migrations applied from Node and from inside a Worker.
 import { fileURLToPath } from 'node:url';
-import { tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { oneTimeStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
 import { createSecretBox } from '@latchkey/signatures';
 import { signingKeyStoreConformance } from '@latchkey/signatures/testing';
 import { build } from 'esbuild';
@@ -9,7 +9,7 @@ import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { d1Stores, migrateD1 } from './d1.ts';
 import { migrations } from './migrations.ts';
-import { latchkeySigningKeys, latchkeyTokens, latchkeyUsers } from './schema.ts';
+import { latchkeyOneTimeTokens, latchkeySigningKeys, latchkeyTokens, latchkeyUsers } from './schema.ts';
 import { DrizzleSigningKeyStore } from './signing-key-store.ts';
 
 // Compatibility dates after 2026-05-03 make this workerd hang (see TOOLCHAIN.md).
@@ -53,11 +53,12 @@ describe('D1 (workerd through Miniflare)', () => {
   // One database for the suite: each case starts from empty tables.
   const fresh = async () => {
     const stores = d1Stores(binding);
-    await stores.db.batch([stores.db.delete(latchkeyTokens), stores.db.delete(latchkeyUsers)]);
+    await stores.db.batch([stores.db.delete(latchkeyTokens), stores.db.delete(latchkeyUsers), stores.db.delete(latchkeyOneTimeTokens)]);
     return stores;
   };
   for (const c of tokenStoreConformance(async () => (await fresh()).tokens)) it(c.name, c.run);
   for (const c of userStoreConformance(async () => (await fresh()).users)) it(c.name, c.run);
+  for (const c of oneTimeStoreConformance(async () => (await fresh()).oneTime)) it(c.name, c.run);
   const secrets = createSecretBox(new Uint8Array(32).fill(5));
   for (const c of signingKeyStoreConformance(async () => {
     const { db } = d1Stores(binding);

@@ -19,11 +19,24 @@ export const migrations: readonly MigrationMeta[] = [
   },
   {
     "sql": [
+      "CREATE TABLE `latchkey_one_time_tokens` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`user_id` text NOT NULL,\n\t`purpose` text NOT NULL,\n\t`digest` text NOT NULL,\n\t`data` text,\n\t`created_at` integer NOT NULL,\n\t`expires_at` integer NOT NULL,\n\t`attempts` integer DEFAULT 0 NOT NULL,\n\t`max_attempts` integer NOT NULL\n);\n",
+      "\nCREATE INDEX `latchkey_one_time_tokens_user_id_idx` ON `latchkey_one_time_tokens` (`user_id`);",
+      "\nCREATE INDEX `latchkey_one_time_tokens_expires_at_idx` ON `latchkey_one_time_tokens` (`expires_at`);",
+      "\nALTER TABLE `latchkey_users` ADD `email` text;",
+      "\nALTER TABLE `latchkey_users` ADD `email_verified_at` integer;",
+      "\nCREATE UNIQUE INDEX `latchkey_users_email_lower_unique` ON `latchkey_users` (lower(\"email\"));"
+    ],
+    "bps": true,
+    "folderMillis": 1796120678174,
+    "hash": "3f4cd33909abc35b0fffcf147c37d43c640f5af3f174c0791145589d9565e951"
+  },
+  {
+    "sql": [
       "CREATE TABLE `latchkey_signing_keys` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`user_id` text NOT NULL,\n\t`algorithm` text NOT NULL,\n\t`key` text NOT NULL,\n\t`scopes` text DEFAULT '' NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`expires_at` integer\n);\n",
       "\nCREATE INDEX `latchkey_signing_keys_user_id_idx` ON `latchkey_signing_keys` (`user_id`);"
     ],
     "bps": true,
-    "folderMillis": 1796120745533,
+    "folderMillis": 1796122160777,
     "hash": "235904d2b3fa56b20724783adb370ac2ab934453a1947796d6aa1554e36b6e96"
   }
 ];
