@@ -16,7 +16,7 @@ import {
   type UserStore,
 } from '@latchkey/core';
 import { authEndpoints, latchkey } from '@latchkey/hono';
-import type { SigningKeyStore } from '@latchkey/signatures';
+import type { ReplayStore, SigningKeyStore } from '@latchkey/signatures';
 import { type Context, Hono } from 'hono';
 import { signedRoutes } from './signed.ts';
 import { type DemoAccountOptions, demoAccountEndpoints } from './account.ts';
@@ -33,6 +33,8 @@ export interface AppOptions<U extends AuthUser> {
   readonly clientAddress?: (c: Context) => string | null | undefined;
   /** Signing keys for `GET`/`POST /api/signed` (Hawk, RFC 9421). Default none: no such routes. */
   readonly signingKeys?: SigningKeyStore;
+  /** Where signed requests' nonces are kept. Default memory (one process). */
+  readonly nonces?: ReplayStore;
   /** Registration with activation, password change and reset, email change. Default off. */
   readonly account?: DemoAccountOptions;
 }
@@ -75,5 +77,5 @@ export function createApp<U extends AuthUser>(options: AppOptions<U>) {
     .get('/api/admin', latchkey(base.with({ permissions: [isAdminUser] }), hostOptions), (c) =>
       c.json({ message: `Welcome, staff member ${c.var.user?.username}.` }),
     );
-  return options.signingKeys ? app.route('/', signedRoutes({ keys: options.signingKeys, users }, hostOptions)) : app;
+  return options.signingKeys ? app.route('/', signedRoutes({ keys: options.signingKeys, users, ...(options.nonces && { replay: options.nonces }) }, hostOptions)) : app;
 }

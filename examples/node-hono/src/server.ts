@@ -10,7 +10,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createPasswordHasher } from '@latchkey/core';
-import { DrizzleSigningKeyStore } from '@latchkey/drizzle';
+import { DrizzleReplayStore, DrizzleSigningKeyStore } from '@latchkey/drizzle';
 import { openLibsqlStores } from '@latchkey/drizzle/libsql';
 import { createSecretBox } from '@latchkey/signatures';
 import { createAdaptorServer } from '@hono/node-server';
@@ -71,6 +71,8 @@ server.listen(port, hostname, () => {
     clientAddress: (c) => getConnInfo(c).remote.address,
     account: { oneTime: stores.oneTime, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
     signingKeys: new DrizzleSigningKeyStore(stores.db, { secrets }),
+    // In the database, so every process serving it refuses a replay any of them admitted.
+    nonces: new DrizzleReplayStore(stores.db),
   });
   console.log(
     [

@@ -1,22 +1,24 @@
 /**
  * `GET` and `POST /api/signed`: signed requests, Hawk or RFC 9421 HTTP Message Signatures,
  * with keys from `latchkey createkey`. One replay store serves both schemes (their nonces
- * are kept apart); it is in memory because the demo is one process.
+ * are kept apart).
  */
 import type { AuthUser, UserStore } from '@latchkey/core';
 import { type HonoLatchkeyOptions, latchkey } from '@latchkey/hono';
-import { hawkAuth, httpSignatureAuth, MemoryReplayStore, type SigningKeyStore } from '@latchkey/signatures';
+import { hawkAuth, httpSignatureAuth, MemoryReplayStore, type ReplayStore, type SigningKeyStore } from '@latchkey/signatures';
 import { Hono } from 'hono';
 
 /** What the signed routes need. */
 export interface SignedRoutesOptions<U extends AuthUser> {
   readonly keys: SigningKeyStore;
   readonly users: UserStore<U>;
+  /** Nonces seen. Default a `MemoryReplayStore`: right for one process only. */
+  readonly replay?: ReplayStore;
 }
 
 /** The routes, to mount with `app.route('/', signedRoutes(…))`. */
 export function signedRoutes<U extends AuthUser>(options: SignedRoutesOptions<U>, hostOptions: HonoLatchkeyOptions = {}) {
-  const replay = new MemoryReplayStore();
+  const replay = options.replay ?? new MemoryReplayStore();
   const hawk = hawkAuth({ ...options, replay });
   // Hawk first: a 401 then carries `WWW-Authenticate: Hawk` (RFC 9421 defines no challenge).
   const signed = latchkey({ authenticators: [hawk, httpSignatureAuth({ ...options, replay })] }, hostOptions);

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { serve, type ServerType } from '@hono/node-server';
-import { DrizzleSigningKeyStore } from '@latchkey/drizzle';
+import { DrizzleReplayStore, DrizzleSigningKeyStore } from '@latchkey/drizzle';
 import { type LibsqlStores, openLibsqlStores } from '@latchkey/drizzle/libsql';
 import { createSecretBox } from '@latchkey/signatures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,7 @@ describe('GET and POST /api/signed with the README\'s clients', { timeout: 60_00
       tokens: stores.tokens,
       users: stores.users,
       signingKeys: new DrizzleSigningKeyStore(stores.db, { secrets: createSecretBox(SIGNING_KEY) }),
+      nonces: new DrizzleReplayStore(stores.db),
     });
     await new Promise<void>((resolve) => {
       server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve());
@@ -78,6 +79,18 @@ describe('GET and POST /api/signed with the README\'s clients', { timeout: 60_00
       `GET 200 {"user":"demo","scheme":"http-signature","key":"${id}","body":null}\n`
       + `POST 200 {"user":"demo","scheme":"http-signature","key":"${id}","body":"{\\"hello\\":\\"world\\"}"}\n`,
     );
+  });
+
+  it('a replayed request is refused, the nonce having been kept in the database', async () => {
+    const { newSigningKey, hawkAuthorization } = await import('@latchkey/signatures');
+    const demo = (await stores.users.findByUsername('demo'))!;
+    const { record, secret } = await newSigningKey({ userId: demo.id, algorithm: 'hmac-sha256' });
+    await new DrizzleSigningKeyStore(stores.db, { secrets: createSecretBox(SIGNING_KEY) }).insert(record);
+    const authorization = await hawkAuthorization(new Request(`${origin}/api/signed`), { id: record.id, key: secret! });
+    const send = () => fetch(`${origin}/api/signed`, { headers: { Authorization: authorization } });
+    expect((await send()).status).toBe(200);
+    const replayed = await send();
+    expect([replayed.status, await replayed.json()]).toEqual([401, { detail: 'Invalid nonce' }]);
   });
 
   it('unsigned, the route answers 401 with the Hawk challenge', async () => {

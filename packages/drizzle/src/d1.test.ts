@@ -3,13 +3,14 @@
 import { fileURLToPath } from 'node:url';
 import { oneTimeStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
 import { createSecretBox } from '@latchkey/signatures';
-import { signingKeyStoreConformance } from '@latchkey/signatures/testing';
+import { replayStoreConformance, signingKeyStoreConformance } from '@latchkey/signatures/testing';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { d1Stores, migrateD1 } from './d1.ts';
 import { migrations } from './migrations.ts';
-import { latchkeyOneTimeTokens, latchkeySigningKeys, latchkeyTokens, latchkeyUsers } from './schema.ts';
+import { DrizzleReplayStore } from './replay-store.ts';
+import { latchkeyNonces, latchkeyOneTimeTokens, latchkeySigningKeys, latchkeyTokens, latchkeyUsers } from './schema.ts';
 import { DrizzleSigningKeyStore } from './signing-key-store.ts';
 
 // Compatibility dates after 2026-05-03 make this workerd hang (see TOOLCHAIN.md).
@@ -65,6 +66,11 @@ describe('D1 (workerd through Miniflare)', () => {
     await db.delete(latchkeySigningKeys);
     return new DrizzleSigningKeyStore(db, { secrets });
   })) it(`signing keys: ${c.name}`, c.run);
+  for (const c of replayStoreConformance(async () => {
+    const { db } = d1Stores(binding);
+    await db.delete(latchkeyNonces);
+    return new DrizzleReplayStore(db);
+  })) it(`nonces: ${c.name}`, c.run);
 
   it('migrateD1 records each migration once, however often it runs', async () => {
     await migrateD1(binding);

@@ -5,7 +5,8 @@
  */
 export { migrate } from './migrate.ts';
 export { DrizzleOneTimeStore } from './one-time-store.ts';
-export { latchkeyOneTimeTokens, latchkeySigningKeys, latchkeyTokens, latchkeyUsers } from './schema.ts';
+export { DrizzleReplayStore } from './replay-store.ts';
+export { latchkeyNonces, latchkeyOneTimeTokens, latchkeySigningKeys, latchkeyTokens, latchkeyUsers } from './schema.ts';
 export { DrizzleSigningKeyStore, type DrizzleSigningKeyStoreOptions } from './signing-key-store.ts';
 export { DrizzleTokenStore } from './token-store.ts';
 export { type DrizzleUser, DrizzleUserStore, type DrizzleUserStoreOptions } from './user-store.ts';

@@ -32,11 +32,13 @@ export const migrations: readonly MigrationMeta[] = [
   },
   {
     "sql": [
-      "CREATE TABLE `latchkey_signing_keys` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`user_id` text NOT NULL,\n\t`algorithm` text NOT NULL,\n\t`key` text NOT NULL,\n\t`scopes` text DEFAULT '' NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`expires_at` integer\n);\n",
+      "CREATE TABLE `latchkey_nonces` (\n\t`key` text PRIMARY KEY NOT NULL,\n\t`expires_at` integer NOT NULL\n);\n",
+      "\nCREATE INDEX `latchkey_nonces_expires_at_idx` ON `latchkey_nonces` (`expires_at`);",
+      "\nCREATE TABLE `latchkey_signing_keys` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`user_id` text NOT NULL,\n\t`algorithm` text NOT NULL,\n\t`key` text NOT NULL,\n\t`scopes` text DEFAULT '' NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`expires_at` integer\n);\n",
       "\nCREATE INDEX `latchkey_signing_keys_user_id_idx` ON `latchkey_signing_keys` (`user_id`);"
     ],
     "bps": true,
-    "folderMillis": 1796122160777,
-    "hash": "235904d2b3fa56b20724783adb370ac2ab934453a1947796d6aa1554e36b6e96"
+    "folderMillis": 1796122356657,
+    "hash": "5cb014e95b4395d471f6d725e6c64a130bfc85e14df37fcbd9ec6b7a7b6786a0"
   }
 ];

@@ -98,3 +98,18 @@ export const latchkeySigningKeys = sqliteTable(
   },
   (table) => [index('latchkey_signing_keys_user_id_idx').on(table.userId)],
 );
+
+/**
+ * Nonces of signed requests (`@latchkey/signatures`' replay store), shared by every process
+ * on the database: a key is `scheme:keyid:nonce`, kept until the request carrying it could no
+ * longer pass the clock.
+ */
+export const latchkeyNonces = sqliteTable(
+  'latchkey_nonces',
+  {
+    key: text('key').primaryKey(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  // Purging expired nonces.
+  (table) => [index('latchkey_nonces_expires_at_idx').on(table.expiresAt)],
+);

@@ -1,14 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { checkContentDigest, contentDigest } from './content-digest.ts';
 import { MemorySigningKeyStore } from './memory-key-store.ts';
-import { MemoryReplayStore } from './replay-store.ts';
+import { MemoryThrottleStore } from '@latchkey/core';
+import { MemoryReplayStore, throttleReplayStore } from './replay-store.ts';
 import { createSecretBox } from './secret-box.ts';
-import { signingKeyStoreConformance } from './testing.ts';
+import { replayStoreConformance, signingKeyStoreConformance } from './testing.ts';
 import { newSigningKey, publicKeyFromPem } from './keys.ts';
 import { ED25519_PUBLIC } from './rfc9421-vectors.ts';
 
 describe('MemorySigningKeyStore passes the SigningKeyStore conformance suite', () => {
   for (const c of signingKeyStoreConformance(() => new MemorySigningKeyStore())) it(c.name, c.run);
+});
+
+describe('MemoryReplayStore passes the ReplayStore conformance suite', () => {
+  for (const c of replayStoreConformance(() => new MemoryReplayStore())) it(c.name, c.run);
+});
+
+describe('throttleReplayStore over a throttle store passes the ReplayStore conformance suite', () => {
+  for (const c of replayStoreConformance(() => throttleReplayStore(new MemoryThrottleStore()))) it(c.name, c.run);
 });
 
 describe('MemoryReplayStore', () => {

@@ -1,3 +1,9 @@
+CREATE TABLE `latchkey_nonces` (
+	`key` text PRIMARY KEY NOT NULL,
+	`expires_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `latchkey_nonces_expires_at_idx` ON `latchkey_nonces` (`expires_at`);--> statement-breakpoint
 CREATE TABLE `latchkey_signing_keys` (
 	`id` text PRIMARY KEY NOT NULL,
 	`user_id` text NOT NULL,
