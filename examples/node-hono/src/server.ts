@@ -10,7 +10,6 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createPasswordHasher } from '@latchkey/core';
-import { DrizzleReplayStore, DrizzleSigningKeyStore } from '@latchkey/drizzle';
 import { openLibsqlStores } from '@latchkey/drizzle/libsql';
 import { createSecretBox } from '@latchkey/signatures';
 import { createAdaptorServer } from '@hono/node-server';
@@ -37,7 +36,7 @@ try {
   process.exit(1);
 }
 
-const stores = await openLibsqlStores({ url, authToken: process.env.LATCHKEY_DATABASE_AUTH_TOKEN });
+const stores = await openLibsqlStores({ url, authToken: process.env.LATCHKEY_DATABASE_AUTH_TOKEN, ...(secrets && { secrets }) });
 const passwords = createPasswordHasher();
 const created = await ensureDemoUser(stores.users, passwords);
 // Built once listening, when the origin that mailed links point at is known (PORT=0 picks it).
@@ -70,9 +69,9 @@ server.listen(port, hostname, () => {
     passwords,
     clientAddress: (c) => getConnInfo(c).remote.address,
     account: { oneTime: stores.oneTime, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
-    signingKeys: new DrizzleSigningKeyStore(stores.db, { secrets }),
+    signingKeys: stores.signingKeys,
     // In the database, so every process serving it refuses a replay any of them admitted.
-    nonces: new DrizzleReplayStore(stores.db),
+    nonces: stores.nonces,
   });
   console.log(
     [

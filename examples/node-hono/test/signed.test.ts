@@ -12,7 +12,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { serve, type ServerType } from '@hono/node-server';
-import { DrizzleReplayStore, DrizzleSigningKeyStore } from '@latchkey/drizzle';
 import { type LibsqlStores, openLibsqlStores } from '@latchkey/drizzle/libsql';
 import { createSecretBox } from '@latchkey/signatures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,13 +37,13 @@ describe('GET and POST /api/signed with the README\'s clients', { timeout: 60_00
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'latchkey-signed-'));
-    stores = await openLibsqlStores({ url: `file:${join(dir, 'demo.db')}` });
+    stores = await openLibsqlStores({ url: `file:${join(dir, 'demo.db')}`, secrets: createSecretBox(SIGNING_KEY) });
     await stores.users.createUser({ username: 'demo', passwordHash: null });
     const app = createApp({
       tokens: stores.tokens,
       users: stores.users,
-      signingKeys: new DrizzleSigningKeyStore(stores.db, { secrets: createSecretBox(SIGNING_KEY) }),
-      nonces: new DrizzleReplayStore(stores.db),
+      signingKeys: stores.signingKeys,
+      nonces: stores.nonces,
     });
     await new Promise<void>((resolve) => {
       server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve());
@@ -85,7 +84,7 @@ describe('GET and POST /api/signed with the README\'s clients', { timeout: 60_00
     const { newSigningKey, hawkAuthorization } = await import('@latchkey/signatures');
     const demo = (await stores.users.findByUsername('demo'))!;
     const { record, secret } = await newSigningKey({ userId: demo.id, algorithm: 'hmac-sha256' });
-    await new DrizzleSigningKeyStore(stores.db, { secrets: createSecretBox(SIGNING_KEY) }).insert(record);
+    await stores.signingKeys.insert(record);
     const authorization = await hawkAuthorization(new Request(`${origin}/api/signed`), { id: record.id, key: secret! });
     const send = () => fetch(`${origin}/api/signed`, { headers: { Authorization: authorization } });
     expect((await send()).status).toBe(200);

@@ -21,11 +21,10 @@ import {
   type TokenService,
   usernameProblems,
 } from '@latchkey/core';
-import { createSecretBox, isSignatureAlgorithm, newSigningKey } from '@latchkey/signatures';
+import { createSecretBox, isSignatureAlgorithm, newSigningKey, type SecretBox } from '@latchkey/signatures';
 import { asc, eq } from 'drizzle-orm';
 import { parseDuration } from './duration.ts';
 import { latchkeySigningKeys } from './schema.ts';
-import { DrizzleSigningKeyStore } from './signing-key-store.ts';
 import { DEFAULT_DATABASE_URL, type LibsqlStores, openLibsqlStores } from './libsql.ts';
 
 const USAGE = `Usage: latchkey <command> [options]
@@ -217,12 +216,12 @@ const COMMANDS: Record<string, Command> = {
 
 // Signing keys (@latchkey/signatures): Hawk credentials and RFC 9421 keys.
 
-/** The key store, sealing shared secrets with LATCHKEY_SIGNING_KEY when it is set. */
-function signingKeys(stores: LibsqlStores): DrizzleSigningKeyStore {
+/** The secret box over LATCHKEY_SIGNING_KEY, for the stores to seal shared secrets; none when unset. */
+function signingSecrets(): { secrets?: SecretBox } {
   const serverKey = process.env.LATCHKEY_SIGNING_KEY;
-  if (!serverKey) return new DrizzleSigningKeyStore(stores.db);
+  if (!serverKey) return {};
   try {
-    return new DrizzleSigningKeyStore(stores.db, { secrets: createSecretBox(serverKey) });
+    return { secrets: createSecretBox(serverKey) };
   } catch (error) {
     throw new CommandError('LATCHKEY_SIGNING_KEY must be base64 of 32 bytes', { cause: error });
   }
@@ -265,7 +264,7 @@ async function createKey({ stores, args: [username = ''], values }: Context): Pr
   } catch (error) {
     throw new CommandError(`${file} is not a ${algorithm} public key (PEM "PUBLIC KEY")`, { cause: error });
   }
-  await signingKeys(stores).insert(created.record);
+  await stores.signingKeys.insert(created.record);
   const { id } = created.record;
   if (values.json) return JSON.stringify({ id, key: created.secret, algorithm });
   const lines = [`Created ${algorithm} key for user ${username}`, `id:        ${id}`, `algorithm: ${algorithm}`];
@@ -288,7 +287,7 @@ async function listKeys({ stores, args: [username = ''] }: Context): Promise<str
 }
 
 async function revokeKey({ stores, args: [id = ''] }: Context): Promise<string> {
-  if (!(await signingKeys(stores).delete(id))) throw new CommandError(`no signing key with id "${id}"`);
+  if (!(await stores.signingKeys.delete(id))) throw new CommandError(`no signing key with id "${id}"`);
   return `Revoked signing key ${id}`;
 }
 
@@ -371,7 +370,7 @@ async function main(argv: readonly string[]): Promise<string> {
     throw new CommandError(`no database at ${path}: run "latchkey migrate" first`);
   }
   const authToken = process.env.LATCHKEY_DATABASE_AUTH_TOKEN || undefined;
-  const stores = await openLibsqlStores({ url, migrate: name === 'migrate', ...(authToken && { authToken }) });
+  const stores = await openLibsqlStores({ url, migrate: name === 'migrate', ...(authToken && { authToken }), ...signingSecrets() });
   try {
     const tokens = createTokenService({
       store: stores.tokens,

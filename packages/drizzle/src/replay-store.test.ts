@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { replayStoreConformance } from '@latchkey/signatures/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openLibsqlStores, type LibsqlStores } from './libsql.ts';
-import { DrizzleReplayStore } from './replay-store.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'latchkey-replay-'));
@@ -23,7 +22,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function storeAt(url: string) {
   const stores = await openLibsqlStores({ url });
   open.push(stores);
-  return new DrizzleReplayStore(stores.db);
+  return stores.nonces;
 }
 
 describe('DrizzleReplayStore passes the ReplayStore conformance suite', () => {

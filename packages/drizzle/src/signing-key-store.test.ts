@@ -1,7 +1,7 @@
 // DrizzleSigningKeyStore on libSQL: the conformance suite in memory and in a file, then what
 // the table must guarantee beyond it: no shared secret on disk, sealed to its own row, and a
 // signed request admitted end to end through a key created in the database.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecretBox, httpSignatureAuth, newSigningKey } from '@latchkey/signatures';
@@ -22,9 +22,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const secrets = createSecretBox(new Uint8Array(32).fill(7));
 
 async function storeAt(url: string) {
-  const stores = await openLibsqlStores({ url });
+  const stores = await openLibsqlStores({ url, secrets });
   open.push(stores);
-  return { stores, keys: new DrizzleSigningKeyStore(stores.db, { secrets }) };
+  return { stores, keys: stores.signingKeys };
 }
 
 describe('DrizzleSigningKeyStore passes the SigningKeyStore conformance suite', () => {
@@ -45,8 +45,8 @@ describe('DrizzleSigningKeyStore at rest', () => {
     const row = await stores.db.get<{ key: string }>(sql`select key from latchkey_signing_keys where id = ${hawk.record.id}`);
     expect(row?.key).not.toContain(hawk.secret!);
     expect(atob(row!.key)).not.toContain(hawk.secret!);
-    stores.client.close();
-    const file = readFileSync(path).toString('latin1') + (() => { try { return readFileSync(`${path}-wal`).toString('latin1'); } catch { return ''; } })();
+    stores.close();
+    const file = [path, `${path}-wal`].filter(existsSync).map((name) => readFileSync(name).toString('latin1')).join('');
     expect(file).not.toContain(hawk.secret!);
     expect(file).toContain(row!.key);
   });
