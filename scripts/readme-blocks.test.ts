@@ -26,6 +26,8 @@ const READMES: Record<string, 'node' | 'bun' | 'workers' | 'deno'> = {
   'packages/cloudflare/README.md': 'workers',
   'packages/deno/README.md': 'deno',
   'packages/two-factor/README.md': 'node',
+  'packages/signatures/README.md': 'node',
+  'examples/node-hono/README.md': 'node',
 };
 
 const TYPES = {

@@ -5,12 +5,13 @@
  * Environment: PORT (default 8787; 0 picks a free one), HOST (default 127.0.0.1),
  * LATCHKEY_DATABASE_URL (default: latchkey.db in this example's folder; `libsql://…` for a
  * remote database, with LATCHKEY_DATABASE_AUTH_TOKEN), LATCHKEY_LINK_BASE (where mailed links
- * point; default the origin it listens on), LATCHKEY_SECRET_KEY (base64 of 32 bytes: seals TOTP
- * seeds; default a key made on first run and kept in `secret.key` beside the database).
+ * point; default the origin it listens on), LATCHKEY_SECRET_KEY (base64 of 32 bytes: the server
+ * key sealing TOTP seeds and Hawk / hmac-sha256 secrets at rest; default a key made on first
+ * run and kept in `secret.key` beside the database — set it to use `latchkey createkey --hawk`).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { createPasswordHasher } from '@latchkey/core';
+import { createPasswordHasher, createSecretBox } from '@latchkey/core';
 import { openLibsqlStores } from '@latchkey/drizzle/libsql';
 import { createAdaptorServer } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -36,10 +37,18 @@ function secretKey(): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-const stores = await openLibsqlStores({ url, authToken: process.env.LATCHKEY_DATABASE_AUTH_TOKEN });
+const key = secretKey();
+let secrets;
+try {
+  secrets = createSecretBox(key);
+} catch {
+  console.error('LATCHKEY_SECRET_KEY must be base64 of 32 bytes, e.g. LATCHKEY_SECRET_KEY=$(openssl rand -base64 32)');
+  process.exit(1);
+}
+
+const stores = await openLibsqlStores({ url, authToken: process.env.LATCHKEY_DATABASE_AUTH_TOKEN, secrets });
 const passwords = createPasswordHasher();
 const created = await ensureDemoUser(stores.users, passwords);
-const key = secretKey();
 // Built once listening, when the origin that mailed links point at is known (PORT=0 picks it).
 let app: ReturnType<typeof createApp> | undefined;
 const server = createAdaptorServer({
@@ -71,6 +80,9 @@ server.listen(port, hostname, () => {
     clientAddress: (c) => getConnInfo(c).remote.address,
     account: { oneTime: stores.oneTime, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
     signIn: { oneTime: stores.oneTime, totp: stores.totp, secretKey: key, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
+    signingKeys: stores.signingKeys,
+    // In the database, so every process serving it refuses a replay any of them admitted.
+    nonces: stores.nonces,
   });
   console.log(
     [

@@ -5,7 +5,9 @@
  */
 export { migrate } from './migrate.ts';
 export { DrizzleOneTimeStore } from './one-time-store.ts';
-export { latchkeyOneTimeTokens, latchkeyTokens, latchkeyTotp, latchkeyTotpBackupCodes, latchkeyUsers } from './schema.ts';
+export { DrizzleReplayStore } from './replay-store.ts';
+export { latchkeyNonces, latchkeyOneTimeTokens, latchkeySigningKeys, latchkeyTokens, latchkeyTotp, latchkeyTotpBackupCodes, latchkeyUsers } from './schema.ts';
+export { DrizzleSigningKeyStore, type DrizzleSigningKeyStoreOptions } from './signing-key-store.ts';
 export { DrizzleTotpStore } from './totp-store.ts';
 export { DrizzleTokenStore } from './token-store.ts';
 export { type DrizzleUser, DrizzleUserStore, type DrizzleUserStoreOptions } from './user-store.ts';
