@@ -111,4 +111,23 @@ describe('memory throttle store', () => {
     expect((await store.get('a', 100)) + (await store.get('b', 100)) + (await store.get('c', 100))).toBe(2);
     expect(await store.get('c', 100)).toBe(1);
   });
+
+  it('at its cap drops the counter whose window started first; a restarted counter starts again at the back', async () => {
+    const store = new MemoryThrottleStore({ maxKeys: 2 });
+    await store.increment('a', 100, 0);
+    await store.increment('b', 1_000, 0);
+    expect(await store.increment('a', 1_000, 150)).toBe(1);
+    await store.increment('c', 1_000, 150);
+    expect([await store.get('a', 150), await store.get('b', 150), await store.get('c', 150)]).toEqual([1, 0, 1]);
+  });
+
+  it('keeps counting right through many restarts and evictions', async () => {
+    const store = new MemoryThrottleStore({ maxKeys: 3 });
+    for (let round = 0; round < 50; round++) {
+      const now = round * 10;
+      for (const key of ['x', 'y', `z${round}`]) await store.increment(key, now + 10, now);
+      expect(await store.increment('x', now + 10, now)).toBe(2);
+      expect(await store.get('y', now)).toBe(1);
+    }
+  });
 });
