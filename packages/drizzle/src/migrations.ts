@@ -16,5 +16,14 @@ export const migrations: readonly MigrationMeta[] = [
     "bps": true,
     "folderMillis": 1795425294114,
     "hash": "11f7268a078bf2e8192fb64a01318fe9546b2d31f4b0f94cb4c24326d02f31b7"
+  },
+  {
+    "sql": [
+      "CREATE TABLE `latchkey_throttles` (\n\t`key` text PRIMARY KEY NOT NULL,\n\t`count` integer NOT NULL,\n\t`expires_at` integer NOT NULL\n);\n",
+      "\nCREATE INDEX `latchkey_throttles_expires_at_idx` ON `latchkey_throttles` (`expires_at`);"
+    ],
+    "bps": true,
+    "folderMillis": 1796120102376,
+    "hash": "a0138d8fb40247083eb67d54cc8397eb71563b4156ae4d86c1baa9688f71548c"
   }
 ];

@@ -9,6 +9,9 @@
  *   (see the README), and tokens refer to its ids through `user_id`, which is text so any
  *   key fits.
  *
+ * - `latchkey_throttles` holds the throttles' expiring counters, so every instance on the
+ *   database counts against one limit.
+ *
  * All times are integer milliseconds since the epoch, as core counts them.
  */
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
@@ -43,3 +46,14 @@ export const latchkeyUsers = sqliteTable('latchkey_users', {
   isStaff: integer('is_staff', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull(),
 });
+
+/** Throttle counters shared by every instance: one row per key and window. */
+export const latchkeyThrottles = sqliteTable(
+  'latchkey_throttles',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('latchkey_throttles_expires_at_idx').on(table.expiresAt)],
+);

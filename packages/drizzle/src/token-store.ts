@@ -5,6 +5,7 @@
 import type { TokenLimit, TokenRecord, TokenStore, TokenTouch } from '@latchkey/core';
 import { and, asc, count, eq, getTableColumns, gt, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import { redacted, type SQLiteDatabase } from './database.ts';
+import { toTokenRecord as toRecord, toTokenRow as toRow } from './rows.ts';
 import { latchkeyTokens as tokens } from './schema.ts';
 
 const STORE = 'DrizzleTokenStore';
@@ -12,11 +13,6 @@ const STORE = 'DrizzleTokenStore';
 type TokenRow = typeof tokens.$inferSelect;
 
 const columnKeys = Object.keys(getTableColumns(tokens)) as (keyof TokenRow)[];
-
-// Core refuses scopes containing spaces, so a space is a safe separator.
-const toRow = (record: TokenRecord): TokenRow => ({ ...record, scopes: record.scopes.join(' ') });
-
-const toRecord = (row: TokenRow): TokenRecord => ({ ...row, scopes: row.scopes === '' ? [] : row.scopes.split(' ') });
 
 /**
  * Tokens in any Drizzle SQLite database (libSQL, D1, …) migrated with `migrate()`.

@@ -1,0 +1,55 @@
+/**
+ * The Drizzle schema (Postgres dialect: node-postgres, postgres.js, Neon, PGlite) for
+ * Latchkey's tables: the same tables, columns and indexes as the SQLite schema in
+ * `../schema.ts`, in Postgres types. Times are milliseconds since the epoch, as core counts
+ * them, in `bigint` columns (an `integer` would overflow in 1970) read back as numbers,
+ * which hold milliseconds exactly for the next 285,000 years.
+ */
+import { bigint, boolean, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+
+const millis = (name: string) => bigint(name, { mode: 'number' });
+
+/** Issued tokens, looked up by `digest` (unique, so indexed). `scopes` is space-separated. */
+export const latchkeyTokens = pgTable(
+  'latchkey_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    digest: text('digest').notNull().unique(),
+    name: text('name'),
+    scopes: text('scopes').notNull().default(''),
+    createdAt: millis('created_at').notNull(),
+    expiresAt: millis('expires_at'),
+    lastUsedAt: millis('last_used_at'),
+  },
+  (table) => [
+    // Listing, revoking and counting a user's tokens (the per-user limit).
+    index('latchkey_tokens_user_id_idx').on(table.userId),
+    // Purging expired tokens.
+    index('latchkey_tokens_expires_at_idx').on(table.expiresAt),
+  ],
+);
+
+/**
+ * The ready users table. Ids are integers from an identity column (never reused, so no
+ * later user inherits a deleted one's tokens) and strings to core ("1", "2", …).
+ */
+export const latchkeyUsers = pgTable('latchkey_users', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  username: text('username').notNull().unique(),
+  passwordHash: text('password_hash'),
+  isActive: boolean('is_active').notNull().default(true),
+  isStaff: boolean('is_staff').notNull().default(false),
+  createdAt: millis('created_at').notNull(),
+});
+
+/** Throttle counters shared by every instance: one row per key and window. */
+export const latchkeyThrottles = pgTable(
+  'latchkey_throttles',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    expiresAt: millis('expires_at').notNull(),
+  },
+  (table) => [index('latchkey_throttles_expires_at_idx').on(table.expiresAt)],
+);
