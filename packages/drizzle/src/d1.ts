@@ -1,9 +1,10 @@
 /**
- * `@latchkey/drizzle/d1`: both stores over a Cloudflare D1 binding, and the migrations in
+ * `@latchkey/drizzle/d1`: the stores over a Cloudflare D1 binding, and the migrations in
  * a form a Worker can apply (it cannot read the .sql files).
  */
 import { type AnyD1Database, type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
 import { migrate } from './migrate.ts';
+import { DrizzleThrottleStore } from './throttle-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
 
@@ -15,6 +16,8 @@ export interface D1Stores {
   readonly tokens: DrizzleTokenStore;
   /** Users in `latchkey_users`, for the authenticators' `users`. */
   readonly users: DrizzleUserStore;
+  /** Counters in `latchkey_throttles`, shared by every isolate on the database: for the throttles' `store`. */
+  readonly throttles: DrizzleThrottleStore;
 }
 
 // A Worker sees the same binding object on every request of an isolate: build the stores
@@ -26,7 +29,7 @@ export function d1Stores(binding: AnyD1Database): D1Stores {
   let stores = storesByBinding.get(binding);
   if (!stores) {
     const db = drizzle(binding);
-    stores = { db, tokens: new DrizzleTokenStore(db), users: new DrizzleUserStore(db) };
+    stores = { db, tokens: new DrizzleTokenStore(db), users: new DrizzleUserStore(db), throttles: new DrizzleThrottleStore(db) };
     storesByBinding.set(binding, stores);
   }
   return stores;

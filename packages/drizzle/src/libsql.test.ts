@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createPasswordHasher, createTokenService, type VerifyTokenResult } from '@latchkey/core';
-import { tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { throttleStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openLibsqlStores, type LibsqlStores } from './libsql.ts';
 
@@ -66,6 +66,7 @@ for (const [where, url] of [
   describe(`${where}: core's conformance suites`, () => {
     for (const c of tokenStoreConformance(async () => (await openStores(url())).tokens)) it(c.name, c.run);
     for (const c of userStoreConformance(async () => (await openStores(url())).users)) it(c.name, c.run);
+    for (const c of throttleStoreConformance(async () => (await openStores(url())).throttles)) it(c.name, c.run);
   });
 }
 

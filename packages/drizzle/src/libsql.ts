@@ -7,6 +7,7 @@
 import { type Client, createClient } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from './migrate.ts';
+import { DrizzleThrottleStore } from './throttle-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
 
@@ -40,6 +41,8 @@ export interface LibsqlStores {
   readonly tokens: DrizzleTokenStore;
   /** Users in `latchkey_users`, for the authenticators' `users`. */
   readonly users: DrizzleUserStore;
+  /** Counters in `latchkey_throttles`, shared by every process on the database: for the throttles' `store`. */
+  readonly throttles: DrizzleThrottleStore;
   /** Closes the client. */
   close(): void;
 }
@@ -67,6 +70,7 @@ export async function openLibsqlStores(options: LibsqlStoresOptions = {}): Promi
       client,
       tokens: new DrizzleTokenStore(db),
       users: new DrizzleUserStore(db),
+      throttles: new DrizzleThrottleStore(db),
       close: () => client.close(),
     };
   } catch (error) {
