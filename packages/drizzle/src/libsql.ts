@@ -62,13 +62,8 @@ export async function openLibsqlStores(options: LibsqlStoresOptions = {}): Promi
     if (isLocalFile(url)) await client.execute('PRAGMA journal_mode = WAL');
     const db = drizzle(client);
     if (options.migrate ?? true) await migrate(db);
-    return {
-      db,
-      client,
-      tokens: new DrizzleTokenStore(db),
-      users: new DrizzleUserStore(db),
-      close: () => client.close(),
-    };
+    const users = new DrizzleUserStore(db);
+    return { db, client, tokens: new DrizzleTokenStore(db, { users }), users, close: () => client.close() };
   } catch (error) {
     client.close();
     throw error;

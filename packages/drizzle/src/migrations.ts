@@ -16,5 +16,15 @@ export const migrations: readonly MigrationMeta[] = [
     "bps": true,
     "folderMillis": 1795425294114,
     "hash": "11f7268a078bf2e8192fb64a01318fe9546b2d31f4b0f94cb4c24326d02f31b7"
+  },
+  {
+    "sql": [
+      "ALTER TABLE `latchkey_tokens` ADD `purpose` text DEFAULT 'api' NOT NULL;",
+      "\nALTER TABLE `latchkey_tokens` ADD `revoked_at` integer;",
+      "\nCREATE INDEX `latchkey_tokens_revoked_at_idx` ON `latchkey_tokens` (`revoked_at`);"
+    ],
+    "bps": true,
+    "folderMillis": 1796120231393,
+    "hash": "857b0c9741d57d25c399074ee4ff5aeb1d11634052b12524871348352232359a"
   }
 ];
