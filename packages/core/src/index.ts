@@ -39,7 +39,7 @@ export {
   toLatchkey,
 } from './latchkey.ts';
 export { MemoryThrottleStore, type MemoryThrottleStoreOptions } from './throttling/memory-throttle-store.ts';
-export { MemoryTokenStore } from './tokens/memory-token-store.ts';
+export { MemoryTokenStore, type MemoryTokenStoreOptions } from './tokens/memory-token-store.ts';
 export { type MemoryUser, MemoryUserStore, type MemoryUserStoreOptions } from './users/memory-user-store.ts';
 export { createPasswordHasher, type PasswordHasher, type PasswordHasherOptions } from './users/password.ts';
 export {
@@ -83,7 +83,17 @@ export {
   type TokenServiceOptions,
   type VerifyTokenResult,
 } from './tokens/token-service.ts';
-export { isTokenRecord, type TokenLimit, type TokenRecord, type TokenStore, type TokenTouch } from './tokens/token-store.ts';
+export {
+  isTokenRecord,
+  type Revocation,
+  TOKEN_PURPOSES,
+  type TokenLimit,
+  type TokenPurpose,
+  type TokenRecord,
+  type TokenStore,
+  type TokenTouch,
+  type TokenWithUser,
+} from './tokens/token-store.ts';
 export type { AuthUser, NewUser, UserStore } from './users/user-store.ts';
 export { CSRF_HEADER, type CsrfOptions, type CsrfProtection, csrfProtection } from './schemes/csrf.ts';
 export type {

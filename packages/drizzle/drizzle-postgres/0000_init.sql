@@ -8,11 +8,13 @@ CREATE TABLE "latchkey_tokens" (
 	"id" text PRIMARY KEY NOT NULL,
 	"user_id" text NOT NULL,
 	"digest" text NOT NULL,
+	"purpose" text DEFAULT 'api' NOT NULL,
 	"name" text,
 	"scopes" text DEFAULT '' NOT NULL,
 	"created_at" bigint NOT NULL,
 	"expires_at" bigint,
 	"last_used_at" bigint,
+	"revoked_at" bigint,
 	CONSTRAINT "latchkey_tokens_digest_unique" UNIQUE("digest")
 );
 --> statement-breakpoint
@@ -28,4 +30,5 @@ CREATE TABLE "latchkey_users" (
 --> statement-breakpoint
 CREATE INDEX "latchkey_throttles_expires_at_idx" ON "latchkey_throttles" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "latchkey_tokens_user_id_idx" ON "latchkey_tokens" USING btree ("user_id");--> statement-breakpoint
-CREATE INDEX "latchkey_tokens_expires_at_idx" ON "latchkey_tokens" USING btree ("expires_at");
+CREATE INDEX "latchkey_tokens_expires_at_idx" ON "latchkey_tokens" USING btree ("expires_at");--> statement-breakpoint
+CREATE INDEX "latchkey_tokens_revoked_at_idx" ON "latchkey_tokens" USING btree ("revoked_at");

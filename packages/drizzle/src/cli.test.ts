@@ -193,9 +193,9 @@ describe('latchkey', () => {
     const carol = await addUser('carol');
     const earlier = await addToken(carol);
     const token = tokenOf(await latchkey(cwd, ['createtoken', 'carol', '-r'], env));
-    expect(await service().verify(earlier.token)).toEqual({ ok: false, reason: 'unknown' });
+    expect(await service().verify(earlier.token)).toEqual({ ok: false, reason: 'revoked' });
     expect((await service().verify(token)).ok).toBe(true);
-    expect(await stores.tokens.listForUser(carol)).toHaveLength(1);
+    expect((await stores.tokens.listForUser(carol)).filter((record) => record.revokedAt === null)).toHaveLength(1);
   });
 
   it("tokens lists a user's tokens without their secrets or digests", SLOW, async () => {
@@ -228,26 +228,28 @@ describe('latchkey', () => {
       id,
       userId: alice,
       digest: id.padEnd(64, '0'),
+      purpose: 'api' as const,
       name: null,
       scopes: [],
       createdAt: Date.now(),
       expiresAt: null,
       lastUsedAt: null,
+      revokedAt: null,
     });
     const [target, other] = [record('revoke-target'), record('revoke-other')];
     await stores.tokens.insert(target);
     await stores.tokens.insert(other);
     const result = await latchkey(cwd, ['revoke', 'revoke-target'], env);
     expect(result).toEqual({ code: 0, stdout: 'Revoked token revoke-target\n', stderr: '' });
-    expect(await stores.tokens.findByDigest(target.digest)).toBeNull();
-    expect(await stores.tokens.findByDigest(other.digest)).toMatchObject({ id: 'revoke-other' });
+    expect((await stores.tokens.findByDigest(target.digest))?.revokedAt).toEqual(expect.any(Number));
+    expect(await stores.tokens.findByDigest(other.digest)).toMatchObject({ id: 'revoke-other', revokedAt: null });
   });
 
   it('revoke -- <token-id> takes an id that starts with "-"', SLOW, async () => {
     const created = await addToken(alice);
     const result = await latchkey(cwd, ['revoke', '--', created.record.id], env);
     expect(result).toEqual({ code: 0, stdout: `Revoked token ${created.record.id}\n`, stderr: '' });
-    expect(await service().verify(created.token)).toEqual({ ok: false, reason: 'unknown' });
+    expect(await service().verify(created.token)).toEqual({ ok: false, reason: 'revoked' });
   });
 
   it("revoke --user revokes all of the user's tokens", SLOW, async () => {
@@ -256,7 +258,7 @@ describe('latchkey', () => {
     await addToken(frank);
     const result = await latchkey(cwd, ['revoke', '--user', 'frank'], env);
     expect(result.stdout).toBe('Revoked 2 tokens of user frank\n');
-    expect(await stores.tokens.listForUser(frank)).toEqual([]);
+    expect((await stores.tokens.listForUser(frank)).map((record) => record.revokedAt !== null)).toEqual([true, true]);
   });
 
   it('purge deletes expired tokens and keeps live ones', SLOW, async () => {

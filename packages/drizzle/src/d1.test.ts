@@ -54,6 +54,10 @@ describe('D1 (workerd through Miniflare)', () => {
     await stores.db.batch([stores.db.delete(latchkeyTokens), stores.db.delete(latchkeyUsers), stores.db.delete(latchkeyThrottles)]);
     return stores;
   };
+  it('has the revocation feed and the join with its users, so their optional cases run', async () => {
+    const { tokens, users } = await fresh();
+    expect([typeof tokens.revokedSince, typeof tokens.findWithUser, tokens.joinedUsers]).toEqual(['function', 'function', users]);
+  });
   for (const c of tokenStoreConformance(async () => (await fresh()).tokens)) it(c.name, c.run);
   for (const c of userStoreConformance(async () => (await fresh()).users)) it(c.name, c.run);
   for (const c of throttleStoreConformance(async () => (await fresh()).throttles)) it(c.name, c.run);

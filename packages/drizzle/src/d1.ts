@@ -29,7 +29,8 @@ export function d1Stores(binding: AnyD1Database): D1Stores {
   let stores = storesByBinding.get(binding);
   if (!stores) {
     const db = drizzle(binding);
-    stores = { db, tokens: new DrizzleTokenStore(db), users: new DrizzleUserStore(db), throttles: new DrizzleThrottleStore(db) };
+    const users = new DrizzleUserStore(db);
+    stores = { db, tokens: new DrizzleTokenStore(db, { users }), users, throttles: new DrizzleThrottleStore(db) };
     storesByBinding.set(binding, stores);
   }
   return stores;

@@ -64,6 +64,10 @@ for (const [where, url] of [
   ['libSQL file', () => newFile().url],
 ] as const) {
   describe(`${where}: core's conformance suites`, () => {
+    it('has the revocation feed and the join with its users, so their optional cases run', async () => {
+      const { tokens, users } = await openStores(url());
+      expect([typeof tokens.revokedSince, typeof tokens.findWithUser, tokens.joinedUsers]).toEqual(['function', 'function', users]);
+    });
     for (const c of tokenStoreConformance(async () => (await openStores(url())).tokens)) it(c.name, c.run);
     for (const c of userStoreConformance(async () => (await openStores(url())).users)) it(c.name, c.run);
     for (const c of throttleStoreConformance(async () => (await openStores(url())).throttles)) it(c.name, c.run);
@@ -130,12 +134,12 @@ describe('a libSQL file', () => {
     if (!mine.ok) throw new Error('token not created');
     expect(((await ask({ op: 'verify', token: mine.token })) as VerifyTokenResult).ok).toBe(true);
     await service.revoke(mine.record.id);
-    expect(await ask({ op: 'verify', token: mine.token })).toEqual({ ok: false, reason: 'unknown' });
+    expect(await ask({ op: 'verify', token: mine.token })).toEqual({ ok: false, reason: 'revoked' });
 
     const theirs = await ask({ op: 'create', userId: '2' });
     expect((await service.verify(theirs.token)).ok).toBe(true);
     expect(await ask({ op: 'revoke', id: theirs.record.id })).toBe(true);
-    expect(await service.verify(theirs.token)).toEqual({ ok: false, reason: 'unknown' });
+    expect(await service.verify(theirs.token)).toEqual({ ok: false, reason: 'revoked' });
   });
 
   it("never gives a deleted user's id to a new user, so tokens cannot change hands", async () => {

@@ -65,11 +65,12 @@ export async function openLibsqlStores(options: LibsqlStoresOptions = {}): Promi
     if (isLocalFile(url)) await client.execute('PRAGMA journal_mode = WAL');
     const db = drizzle(client);
     if (options.migrate ?? true) await migrate(db);
+    const users = new DrizzleUserStore(db);
     return {
       db,
       client,
-      tokens: new DrizzleTokenStore(db),
-      users: new DrizzleUserStore(db),
+      tokens: new DrizzleTokenStore(db, { users }),
+      users,
       throttles: new DrizzleThrottleStore(db),
       close: () => client.close(),
     };

@@ -19,11 +19,21 @@ export const migrations: readonly MigrationMeta[] = [
   },
   {
     "sql": [
+      "ALTER TABLE `latchkey_tokens` ADD `purpose` text DEFAULT 'api' NOT NULL;",
+      "\nALTER TABLE `latchkey_tokens` ADD `revoked_at` integer;",
+      "\nCREATE INDEX `latchkey_tokens_revoked_at_idx` ON `latchkey_tokens` (`revoked_at`);"
+    ],
+    "bps": true,
+    "folderMillis": 1796120231393,
+    "hash": "857b0c9741d57d25c399074ee4ff5aeb1d11634052b12524871348352232359a"
+  },
+  {
+    "sql": [
       "CREATE TABLE `latchkey_throttles` (\n\t`key` text PRIMARY KEY NOT NULL,\n\t`count` integer NOT NULL,\n\t`expires_at` integer NOT NULL\n);\n",
       "\nCREATE INDEX `latchkey_throttles_expires_at_idx` ON `latchkey_throttles` (`expires_at`);"
     ],
     "bps": true,
-    "folderMillis": 1796120102376,
+    "folderMillis": 1796120644307,
     "hash": "a0138d8fb40247083eb67d54cc8397eb71563b4156ae4d86c1baa9688f71548c"
   }
 ];

@@ -3,7 +3,7 @@
  *
  * - `latchkey_tokens` holds one row per issued token. The plaintext token is never stored:
  *   `digest` is core's SHA-256 (or HMAC-SHA256) of it, unique and therefore indexed, and
- *   every request looks a token up by it.
+ *   every request looks a token up by it. Revoked rows keep `revoked_at` until purged.
  * - `latchkey_users` is a ready users table for apps that have none. An app with its own
  *   users table does not need it: implement core's `UserStore` over that table instead
  *   (see the README), and tokens refer to its ids through `user_id`, which is text so any
@@ -23,17 +23,23 @@ export const latchkeyTokens = sqliteTable(
     id: text('id').primaryKey(),
     userId: text('user_id').notNull(),
     digest: text('digest').notNull().unique(),
+    // 'api' or 'session': core checks it on every verification.
+    purpose: text('purpose', { enum: ['api', 'session'] }).notNull().default('api'),
     name: text('name'),
     scopes: text('scopes').notNull().default(''),
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at'),
     lastUsedAt: integer('last_used_at'),
+    // Soft revocation: the row stays as an audit trail until purged.
+    revokedAt: integer('revoked_at'),
   },
   (table) => [
     // Listing, revoking and counting a user's tokens (the per-user limit).
     index('latchkey_tokens_user_id_idx').on(table.userId),
     // Purging expired tokens.
     index('latchkey_tokens_expires_at_idx').on(table.expiresAt),
+    // The revocation feed (what was revoked since a time) and purging revoked tokens.
+    index('latchkey_tokens_revoked_at_idx').on(table.revokedAt),
   ],
 );
 

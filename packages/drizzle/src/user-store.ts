@@ -22,8 +22,9 @@ export interface DrizzleUserStoreOptions {
 
 const STORE = 'DrizzleUserStore';
 
-// Every column but the password hash, which only `getPasswordHash` reads.
-const userColumns = {
+// Every column but the password hash, which only `getPasswordHash` reads. Shared with the
+// token store's join (not exported from the package).
+export const userColumns = {
   id: users.id,
   username: users.username,
   isActive: users.isActive,
@@ -33,7 +34,8 @@ const userColumns = {
 
 type UserRow = { [K in keyof typeof userColumns]: (typeof userColumns)[K]['_']['data'] };
 
-function toUser(row: UserRow): DrizzleUser {
+/** A row of `userColumns` as core's user. */
+export function toUser(row: UserRow): DrizzleUser {
   return { ...row, id: String(row.id) };
 }
 

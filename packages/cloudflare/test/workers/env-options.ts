@@ -37,8 +37,8 @@ const brokenStore: TokenStore = {
   insert: unavailable,
   findByDigest: unavailable,
   touch: unavailable,
-  delete: unavailable,
-  deleteForUser: unavailable,
+  revoke: unavailable,
+  revokeForUser: unavailable,
   listForUser: unavailable,
   purgeExpired: unavailable,
 };

@@ -109,7 +109,7 @@ export function sessionLogin<U extends AuthUser>(
     const user = await login(call, 'session');
     if (user instanceof LatchkeyError) return user;
     const body = deps.serializeUser(user);
-    const issued = await issueToken(deps, call, user, { name: 'session', ttl: sessions.ttl }, 'session');
+    const issued = await issueToken(deps, call, user, { name: 'session', ttl: sessions.ttl, purpose: 'session' }, 'session');
     if (issued instanceof LatchkeyError) return issued;
     const { token, record } = issued;
     return jsonResponse(

@@ -14,7 +14,7 @@ export type { PostgresDatabase } from './database.ts';
 export { migratePostgres } from './migrate.ts';
 export { latchkeyThrottles, latchkeyTokens, latchkeyUsers } from './schema.ts';
 export { PostgresThrottleStore } from './throttle-store.ts';
-export { PostgresTokenStore } from './token-store.ts';
+export { PostgresTokenStore, type PostgresTokenStoreOptions } from './token-store.ts';
 export { PostgresUserStore } from './user-store.ts';
 
 /** The three stores over one Postgres database. */
@@ -38,5 +38,6 @@ export interface PostgresStores {
  * ```
  */
 export function postgresStores(db: PostgresDatabase, options: DrizzleUserStoreOptions = {}): PostgresStores {
-  return { tokens: new PostgresTokenStore(db), users: new PostgresUserStore(db, options), throttles: new PostgresThrottleStore(db) };
+  const users = new PostgresUserStore(db, options);
+  return { tokens: new PostgresTokenStore(db, { users }), users, throttles: new PostgresThrottleStore(db) };
 }

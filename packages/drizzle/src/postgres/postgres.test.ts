@@ -89,6 +89,10 @@ for (const [driver, open] of Object.entries(drivers)) {
       await db.execute(sql`TRUNCATE latchkey_tokens, latchkey_users, latchkey_throttles RESTART IDENTITY`);
       return postgresStores(db);
     };
+    it('has the revocation feed and the join with its users, so their optional cases run', async () => {
+      const { tokens, users } = await empty();
+      expect([typeof tokens.revokedSince, typeof tokens.findWithUser, tokens.joinedUsers]).toEqual(['function', 'function', users]);
+    });
     for (const c of tokenStoreConformance(async () => (await empty()).tokens)) it(c.name, c.run);
     for (const c of userStoreConformance(async () => (await empty()).users)) it(c.name, c.run);
     for (const c of throttleStoreConformance(async () => (await empty()).throttles)) it(c.name, c.run);

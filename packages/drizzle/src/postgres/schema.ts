@@ -16,17 +16,23 @@ export const latchkeyTokens = pgTable(
     id: text('id').primaryKey(),
     userId: text('user_id').notNull(),
     digest: text('digest').notNull().unique(),
+    // 'api' or 'session': core checks it on every verification.
+    purpose: text('purpose', { enum: ['api', 'session'] }).notNull().default('api'),
     name: text('name'),
     scopes: text('scopes').notNull().default(''),
     createdAt: millis('created_at').notNull(),
     expiresAt: millis('expires_at'),
     lastUsedAt: millis('last_used_at'),
+    // Soft revocation: the row stays as an audit trail until purged.
+    revokedAt: millis('revoked_at'),
   },
   (table) => [
     // Listing, revoking and counting a user's tokens (the per-user limit).
     index('latchkey_tokens_user_id_idx').on(table.userId),
     // Purging expired tokens.
     index('latchkey_tokens_expires_at_idx').on(table.expiresAt),
+    // The revocation feed (what was revoked since a time) and purging revoked tokens.
+    index('latchkey_tokens_revoked_at_idx').on(table.revokedAt),
   ],
 );
 

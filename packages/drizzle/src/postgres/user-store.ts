@@ -12,8 +12,9 @@ import { latchkeyUsers as users } from './schema.ts';
 
 const STORE = 'PostgresUserStore';
 
-// Every column but the password hash, which only `getPasswordHash` reads.
-const userColumns = {
+// Every column but the password hash, which only `getPasswordHash` reads. Shared with the
+// token store's join (not exported from the package).
+export const userColumns = {
   id: users.id,
   username: users.username,
   isActive: users.isActive,
@@ -23,7 +24,8 @@ const userColumns = {
 
 type UserRow = { [K in keyof typeof userColumns]: (typeof userColumns)[K]['_']['data'] };
 
-const toUser = (row: UserRow): DrizzleUser => ({ ...row, id: String(row.id) });
+/** A row of `userColumns` as core's user. */
+export const toUser = (row: UserRow): DrizzleUser => ({ ...row, id: String(row.id) });
 
 // The identity column is a Postgres integer: a larger id would fail the query, not find no one.
 const MAX_ID = 2_147_483_647;
