@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Identity } from '../schemes/authenticator.ts';
 import { addressFromForwardedFor, addressFromHeader } from './client-address.ts';
 import { Throttled } from '../errors.ts';
@@ -61,6 +61,22 @@ describe('throttles', () => {
     expect(await throttle(request(), anonymous, { clientAddress: '198.51.100.1' })).not.toBeNull();
     expect(await throttle(request(), anonymous, { clientAddress: '198.51.100.2' })).toBeNull();
     expect(await throttle(request(), alice, { clientAddress: '198.51.100.1' })).toBeNull();
+  });
+
+  it('does not count anonymous callers whose address is unknown, rather than lump them into one bucket', async () => {
+    const anon = anonRateThrottle(clocked('1/hour'));
+    const user = userRateThrottle(clocked('1/hour'));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect(await anon(request(), anonymous, {})).toBeNull();
+        expect(await user(request(), anonymous, { clientAddress: null })).toBeNull();
+      }
+      expect(await user(request(), alice, {})).toBeNull();
+      expect(await user(request(), alice, {})).not.toBeNull();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('counts users by id wherever they call from', async () => {
