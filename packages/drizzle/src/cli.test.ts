@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CreateTokenInput, createPasswordHasher, createTokenService } from '@latchkey/core';
 import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LibsqlStores, openLibsqlStores } from './libsql.ts';
+import { type OpenPostgresStores, openPostgresStores } from './node-postgres.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
@@ -29,7 +31,8 @@ interface Run {
  * The command bundled from source (the `source` condition, so never a stale dist/) into one
  * file that plain node runs. Through tsx each run would cost 2-3 s of CPU here, its loader
  * hooks seeing every one of drizzle's modules; bundled, about 0.6 s. @libsql/client, which
- * loads a native addon, stays external and resolves from the workspace's node_modules.
+ * loads a native addon, stays external and resolves from the workspace's node_modules, and
+ * so does pg (which names an optional native module the bundler cannot find).
  */
 const bundleDir = join(root, 'node_modules/.cache/latchkey-cli-test');
 const bundle = join(bundleDir, `cli-${process.pid}.mjs`);
@@ -62,6 +65,22 @@ function expectFailure(run: Run, code: number, message: RegExp): void {
   expect(run.code).toBe(code);
 }
 
+beforeAll(async () => {
+  mkdirSync(bundleDir, { recursive: true });
+  await build({
+    entryPoints: [cli],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    conditions: ['source'],
+    external: ['@libsql/client', 'pg'],
+    logLevel: 'silent',
+  });
+}, 60_000);
+afterAll(() => rmSync(bundle, { force: true }));
+
 const tokenOf = (run: Run) => /^Generated token (\S+) for user \S+\n$/.exec(run.stdout)?.[1] ?? '';
 
 describe('latchkey', () => {
@@ -79,18 +98,6 @@ describe('latchkey', () => {
   };
 
   beforeAll(async () => {
-    mkdirSync(bundleDir, { recursive: true });
-    await build({
-      entryPoints: [cli],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      conditions: ['source'],
-      external: ['@libsql/client'],
-      logLevel: 'silent',
-    });
     expect((await latchkey(cwd, ['migrate'], env)).stdout).toBe('Database is up to date.\n');
     stores = await openLibsqlStores({ url: `file:${join(cwd, 'latchkey.db')}`, migrate: false });
     alice = await addUser('alice');
@@ -98,7 +105,6 @@ describe('latchkey', () => {
   afterAll(() => {
     stores?.close();
     rmSync(cwd, { recursive: true, force: true });
-    rmSync(bundle, { force: true });
   });
 
   it('--help describes every command and exits 0', SLOW, async () => {
@@ -333,5 +339,50 @@ describe('latchkey', () => {
         server.close();
       }
     });
+  });
+});
+
+describe('latchkey on a Postgres server', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'latchkey-cli-pg-'));
+  let url = '';
+  let stores: OpenPostgresStores;
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: inject('postgresUrl') });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE cli_${process.pid}`);
+    await admin.end();
+    url = inject('postgresUrl').replace(/\/postgres$/, `/cli_${process.pid}`);
+  });
+  afterAll(async () => {
+    await stores?.close();
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it('says a database that was never migrated needs "latchkey migrate"', SLOW, async () => {
+    expectFailure(await latchkey(cwd, ['tokens', 'alice', '--db', url]), 1, /no Latchkey tables: run "latchkey migrate"/);
+  });
+
+  it('migrates, creates a user and a token the app accepts, lists, revokes and purges, from a postgres:// URL', SLOW, async () => {
+    const env = { LATCHKEY_SECRET: SECRET, LATCHKEY_DATABASE_URL: url };
+    expect((await latchkey(cwd, ['migrate'], env)).stdout).toBe('Database is up to date.\n');
+    expect((await latchkey(cwd, ['createuser', 'alice', '--staff', '--password-stdin'], env, 'a long password\n')).stdout).toBe(
+      'Created staff user alice (id 1)\n',
+    );
+    const token = tokenOf(await latchkey(cwd, ['createtoken', 'alice', '--name', 'ci', '--scope', 'read'], env));
+    stores = await openPostgresStores({ url, migrate: false });
+    const verified = await createTokenService({ store: stores.tokens, secret: SECRET }).verify(token);
+    if (!verified.ok) throw new Error(`the app refused the token: ${verified.reason}`);
+    expect(verified.record).toMatchObject({ userId: '1', name: 'ci', scopes: ['read'] });
+    expect(await createPasswordHasher().verify('a long password', await stores.users.getPasswordHash('1'))).toBe(true);
+    expect((await latchkey(cwd, ['tokens', 'alice'], env)).stdout).toMatch(new RegExp(`^ID .*\n${verified.record.id} +ci +read `));
+    expect((await latchkey(cwd, ['revoke', verified.record.id], env)).stdout).toBe(`Revoked token ${verified.record.id}\n`);
+    expect(await createTokenService({ store: stores.tokens, secret: SECRET }).verify(token)).toEqual({ ok: false, reason: 'revoked' });
+    expect((await latchkey(cwd, ['purge'], env)).stdout).toMatch(/^Purged \d+ expired tokens?\n$/);
+  });
+
+  it('reports a server it cannot reach in one line, without the password from the URL', SLOW, async () => {
+    const result = await latchkey(cwd, ['migrate', '--db', 'postgres://someone:s3cret-pw@127.0.0.1:1/app']);
+    expectFailure(result, 1, /ECONNREFUSED/);
+    expect(result.stderr).not.toContain('s3cret-pw');
   });
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `latchkey`: DRF's `drf_create_token`, grown up. Manages users and tokens in a libSQL
- * database (a local file, or remote with an auth token) from the command line.
+ * database (a local file, or remote with an auth token) or on a Postgres server
+ * (`postgres://…`) from the command line.
  *
  * Tokens and password hashes are made by core's token service and password hasher, so a
  * token made here is one the app accepts, provided both use the same `LATCHKEY_SECRET`
@@ -13,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { createPasswordHasher, createTokenService, type TokenRecord, type TokenService } from '@latchkey/core';
 import { parseDuration } from './duration.ts';
-import { DEFAULT_DATABASE_URL, type LibsqlStores, openLibsqlStores } from './libsql.ts';
+import { DEFAULT_DATABASE_URL } from './libsql.ts';
+import { type OpenStores, openStores } from './open-stores.ts';
 
 const USAGE = `Usage: latchkey <command> [options]
 
@@ -34,7 +36,8 @@ Commands:
   purge                         delete expired tokens
 
 Options:
-  --db <url>                    database: file:path.db, libsql://…, https://…
+  --db <url>                    database: file:path.db, libsql://…, https://…,
+                                postgres://user:password@host:port/database
                                 (default: $LATCHKEY_DATABASE_URL, else ${DEFAULT_DATABASE_URL})
   -h, --help                    show this help
 
@@ -55,7 +58,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 interface Context {
-  readonly stores: LibsqlStores;
+  readonly stores: OpenStores;
   readonly tokens: TokenService;
   readonly args: readonly string[];
   readonly values: Values;
@@ -78,7 +81,7 @@ const COMMANDS: Record<string, Command> = {
   migrate: {
     options: {},
     required: [],
-    // openLibsqlStores has already migrated by the time this runs.
+    // openStores has already migrated by the time this runs.
     run: async () => 'Database is up to date.',
   },
 
@@ -166,7 +169,7 @@ const ALL_OPTIONS: Options = Object.assign({}, GLOBAL_OPTIONS, ...Object.values(
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-async function requireUserId(stores: LibsqlStores, username: string): Promise<string> {
+async function requireUserId(stores: OpenStores, username: string): Promise<string> {
   const user = await stores.users.findByUsername(username);
   if (!user) throw new CommandError(`unknown user "${username}"`);
   return user.id;
@@ -234,7 +237,7 @@ async function main(argv: readonly string[]): Promise<string> {
     throw new CommandError(`no database at ${path}: run "latchkey migrate" first`);
   }
   const authToken = process.env.LATCHKEY_DATABASE_AUTH_TOKEN || undefined;
-  const stores = await openLibsqlStores({ url, migrate: name === 'migrate', ...(authToken && { authToken }) });
+  const stores = await openStores({ url, migrate: name === 'migrate', ...(authToken && { authToken }) });
   try {
     const tokens = createTokenService({
       store: stores.tokens,
@@ -243,12 +246,13 @@ async function main(argv: readonly string[]): Promise<string> {
     });
     return await command.run({ stores, tokens, args, values: parsed.values });
   } catch (error) {
-    if (error instanceof Error && /no such table/.test(error.message)) {
+    // SQLite's and Postgres's words for a missing table.
+    if (error instanceof Error && /no such table|relation "latchkey_\w+" does not exist/.test(error.message)) {
       throw new CommandError('the database has no Latchkey tables: run "latchkey migrate" first', { cause: error });
     }
     throw error;
   } finally {
-    stores.close();
+    await stores.close();
   }
 }
 

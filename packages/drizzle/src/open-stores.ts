@@ -1,0 +1,47 @@
+/**
+ * `@latchkey/drizzle/open`: the stores from whatever database URL the app is configured
+ * with: a Postgres server (`postgres://`, over node-postgres) or libSQL (a `file:`, a
+ * remote `libsql://` / `https://`, `:memory:`). For Node servers and the `latchkey`
+ * command, which take the URL from the environment and must not care which it is.
+ */
+import type { ThrottleStore, TokenStore, UserStore } from '@latchkey/core';
+import { openLibsqlStores } from './libsql.ts';
+import { isPostgresUrl, openPostgresStores } from './node-postgres.ts';
+import type { DrizzleUser } from './user-store.ts';
+
+/** Options for `openStores`. */
+export interface OpenStoresOptions {
+  /** A `postgres://` / `postgresql://` URL, or any URL `openLibsqlStores` takes. Required. */
+  readonly url: string;
+  /** Auth token for a remote libSQL database. Default: none. */
+  readonly authToken?: string;
+  /** Apply pending migrations before returning. Default `true`. */
+  readonly migrate?: boolean;
+}
+
+/** The three stores over one database, whichever kind it is. */
+export interface OpenStores {
+  /** `"postgres"` or `"libsql"`: which kind of database the URL named. */
+  readonly kind: 'postgres' | 'libsql';
+  readonly tokens: TokenStore;
+  readonly users: UserStore<DrizzleUser>;
+  /** Counters shared by every process on the database: for the throttles' `store`. */
+  readonly throttles: ThrottleStore;
+  /** Closes the connections. */
+  close(): Promise<void>;
+}
+
+/** Opens the database a URL names and the stores over it. */
+export async function openStores(options: OpenStoresOptions): Promise<OpenStores> {
+  const migrate = options.migrate ?? true;
+  if (isPostgresUrl(options.url)) {
+    const { tokens, users, throttles, close } = await openPostgresStores({ url: options.url, migrate });
+    return { kind: 'postgres', tokens, users, throttles, close };
+  }
+  const { tokens, users, throttles, close } = await openLibsqlStores({
+    url: options.url,
+    migrate,
+    ...(options.authToken !== undefined && { authToken: options.authToken }),
+  });
+  return { kind: 'libsql', tokens, users, throttles, close: async () => close() };
+}
