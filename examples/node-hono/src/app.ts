@@ -10,7 +10,9 @@ import {
   createPasswordHasher,
   createTokenService,
   isAdminUser,
+  MemoryThrottleStore,
   type PasswordHasher,
+  type ThrottleStore,
   type TokenStore,
   tokenAuth,
   type UserStore,
@@ -26,7 +28,13 @@ export interface AppOptions<U extends AuthUser> {
   readonly users: UserStore<U>;
   /** Hashes and checks passwords. Default `createPasswordHasher()` (PBKDF2, 100,000 iterations). */
   readonly passwords?: PasswordHasher;
-  /** The client's address, for the logs and throttles of a real app. Default: unknown. */
+  /**
+   * Where the login throttle counts (5 attempts a minute per username, 30 per address).
+   * Default a `MemoryThrottleStore`, for this process alone; the server passes the
+   * database's, so every process on one database counts together.
+   */
+  readonly throttles?: ThrottleStore;
+  /** The client's address, for the throttles. Default: the Hono adapter's `hostAddress` (the socket's peer on Node). */
   readonly clientAddress?: (c: Context) => string | null | undefined;
 }
 
@@ -36,15 +44,16 @@ export const TOKEN_TTL_MS = 10 * 60 * 60 * 1000;
 /** Builds the demo's Hono app: `/` public, `/api/me` and `/api/admin` protected, `/auth/*` the token endpoints. */
 export function createApp<U extends AuthUser>(options: AppOptions<U>) {
   const { users, clientAddress } = options;
+  const throttle = { store: options.throttles ?? new MemoryThrottleStore() };
   const passwords = options.passwords ?? createPasswordHasher();
   const tokens = createTokenService({ store: options.tokens, ttl: TOKEN_TTL_MS });
   // Token first: its challenge is what a 401 answers with. Basic is there for curl -u.
   const base = createLatchkey<U>({ authenticators: [tokenAuth({ tokens, users }), basicAuth({ users, passwords })] });
-  const hostOptions = { clientAddress };
+  const hostOptions = clientAddress ? { clientAddress } : {};
 
   return new Hono()
     // POST /auth/token, /auth/logout, GET /auth/me…; every other path goes on to the routes below.
-    .use(authEndpoints({ tokens, users, passwords }, hostOptions))
+    .use(authEndpoints({ tokens, users, passwords, throttle }, hostOptions))
     .get('/', latchkey(base.with({ permissions: [allowAny] }), hostOptions), (c) =>
       c.json({
         hello: c.var.user?.username ?? 'anonymous',

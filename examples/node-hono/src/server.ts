@@ -1,16 +1,18 @@
 /**
- * The entry point (`npm start`): opens the libSQL database (creating the schema on first
- * run), makes sure the demo user exists, and serves the app on Node.
+ * The entry point (`npm start`): opens the database (creating the schema on first run),
+ * makes sure the demo user exists, and serves the app on Node. Tokens, users and the login
+ * throttle's counters all live in the database, so several `npm start` processes on one
+ * database share revocations and throttles.
  *
  * Environment: PORT (default 8787; 0 picks a free one), HOST (default 127.0.0.1),
- * LATCHKEY_DATABASE_URL (default: latchkey.db in this example's folder; `libsql://…` for a
- * remote database, with LATCHKEY_DATABASE_AUTH_TOKEN).
+ * LATCHKEY_DATABASE_URL (default: latchkey.db in this example's folder; `postgres://…` for a
+ * Postgres server; `libsql://…` for a remote libSQL database, with
+ * LATCHKEY_DATABASE_AUTH_TOKEN).
  */
 import type { AddressInfo } from 'node:net';
 import { createPasswordHasher } from '@latchkey/core';
-import { openLibsqlStores } from '@latchkey/drizzle/libsql';
+import { openStores } from '@latchkey/drizzle/open';
 import { createAdaptorServer } from '@hono/node-server';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { createApp } from './app.ts';
 import { ensureDemoUser, walkThrough } from './demo.ts';
 
@@ -18,20 +20,25 @@ const port = Number(process.env.PORT ?? 8787);
 const hostname = process.env.HOST ?? '127.0.0.1';
 const url = process.env.LATCHKEY_DATABASE_URL ?? new URL('../latchkey.db', import.meta.url).href;
 
+/** The URL without its password, fit for a banner. */
+function shownUrl(database: string): string {
+  if (!URL.canParse(database)) return database;
+  const parsed = new URL(database);
+  if (parsed.password) parsed.password = '***';
+  return parsed.href;
+}
+
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   console.error(`PORT must be a port number (0-65535), got "${process.env.PORT}".`);
   process.exit(1);
 }
 
-const stores = await openLibsqlStores({ url, authToken: process.env.LATCHKEY_DATABASE_AUTH_TOKEN });
+const authToken = process.env.LATCHKEY_DATABASE_AUTH_TOKEN;
+const stores = await openStores({ url, ...(authToken && { authToken }) });
 const passwords = createPasswordHasher();
 const created = await ensureDemoUser(stores.users, passwords);
-const app = createApp({
-  tokens: stores.tokens,
-  users: stores.users,
-  passwords,
-  clientAddress: (c) => getConnInfo(c).remote.address,
-});
+// The client's address comes from the socket (the Hono adapter's default on Node).
+const app = createApp({ tokens: stores.tokens, users: stores.users, throttles: stores.throttles, passwords });
 
 const server = createAdaptorServer({ fetch: app.fetch });
 
@@ -56,7 +63,7 @@ server.listen(port, hostname, () => {
   console.log(
     [
       `Latchkey demo (Node + Hono) listening on ${origin}`,
-      `Database: ${url}${created ? ' (schema and demo user created)' : ''}`,
+      `Database: ${shownUrl(url)}${created ? ' (schema and demo user created)' : ''}`,
       walkThrough(origin),
     ].join('\n'),
   );
