@@ -10,6 +10,7 @@ import {
   createPasswordHasher,
   createTokenService,
   isAdminUser,
+  loginThrottle,
   MemoryThrottleStore,
   type PasswordHasher,
   type ThrottleStore,
@@ -19,6 +20,7 @@ import {
 } from '@latchkey/core';
 import { authEndpoints, latchkey } from '@latchkey/hono';
 import { type Context, Hono } from 'hono';
+import { type DemoAccountOptions, demoAccountEndpoints } from './account.ts';
 
 /** What the app is built from. */
 export interface AppOptions<U extends AuthUser> {
@@ -36,6 +38,8 @@ export interface AppOptions<U extends AuthUser> {
   readonly throttles?: ThrottleStore;
   /** The client's address, for the throttles. Default: the Hono adapter's `hostAddress` (the socket's peer on Node). */
   readonly clientAddress?: (c: Context) => string | null | undefined;
+  /** Registration with activation, password change and reset, email change. Default off. */
+  readonly account?: DemoAccountOptions;
 }
 
 /** Lifetime of a token obtained from the demo: ten hours, knox's default. */
@@ -44,16 +48,17 @@ export const TOKEN_TTL_MS = 10 * 60 * 60 * 1000;
 /** Builds the demo's Hono app: `/` public, `/api/me` and `/api/admin` protected, `/auth/*` the token endpoints. */
 export function createApp<U extends AuthUser>(options: AppOptions<U>) {
   const { users, clientAddress } = options;
-  const throttle = { store: options.throttles ?? new MemoryThrottleStore() };
+  // One login throttle for every password check (the login endpoints and Basic alike).
+  const throttle = loginThrottle({ store: options.throttles ?? new MemoryThrottleStore() });
   const passwords = options.passwords ?? createPasswordHasher();
   const tokens = createTokenService({ store: options.tokens, ttl: TOKEN_TTL_MS });
   // Token first: its challenge is what a 401 answers with. Basic is there for curl -u.
-  const base = createLatchkey<U>({ authenticators: [tokenAuth({ tokens, users }), basicAuth({ users, passwords })] });
+  const base = createLatchkey<U>({ authenticators: [tokenAuth({ tokens, users }), basicAuth({ users, passwords, throttle })] });
   const hostOptions = clientAddress ? { clientAddress } : {};
 
   return new Hono()
     // POST /auth/token, /auth/logout, GET /auth/me…; every other path goes on to the routes below.
-    .use(authEndpoints({ tokens, users, passwords, throttle }, hostOptions))
+    .use(authEndpoints({ tokens, users, passwords, throttle, ...(options.account && demoAccountEndpoints(options.account)) }, hostOptions))
     .get('/', latchkey(base.with({ permissions: [allowAny] }), hostOptions), (c) =>
       c.json({
         hello: c.var.user?.username ?? 'anonymous',

@@ -7,7 +7,8 @@
  * Environment: PORT (default 8787; 0 picks a free one), HOST (default 127.0.0.1),
  * LATCHKEY_DATABASE_URL (default: latchkey.db in this example's folder; `postgres://…` for a
  * Postgres server; `libsql://…` for a remote libSQL database, with
- * LATCHKEY_DATABASE_AUTH_TOKEN).
+ * LATCHKEY_DATABASE_AUTH_TOKEN), LATCHKEY_LINK_BASE (where mailed links point; default the
+ * origin it listens on).
  */
 import type { AddressInfo } from 'node:net';
 import { createPasswordHasher } from '@latchkey/core';
@@ -37,10 +38,11 @@ const authToken = process.env.LATCHKEY_DATABASE_AUTH_TOKEN;
 const stores = await openStores({ url, ...(authToken && { authToken }) });
 const passwords = createPasswordHasher();
 const created = await ensureDemoUser(stores.users, passwords);
-// The client's address comes from the socket (the Hono adapter's default on Node).
-const app = createApp({ tokens: stores.tokens, users: stores.users, throttles: stores.throttles, passwords });
-
-const server = createAdaptorServer({ fetch: app.fetch });
+// Built once listening, when the origin that mailed links point at is known (PORT=0 picks it).
+let app: ReturnType<typeof createApp> | undefined;
+const server = createAdaptorServer({
+  fetch: (request, env) => app?.fetch(request, env) ?? Response.json({ detail: 'Starting.' }, { status: 503 }),
+});
 
 server.once('error', async (error: NodeJS.ErrnoException) => {
   // The usual ways listening fails get one readable line, not a stack trace.
@@ -60,6 +62,14 @@ server.listen(port, hostname, () => {
   // A wildcard or loopback address is reached as localhost; any other as itself.
   const shown = ['127.0.0.1', '::1', '0.0.0.0', '::'].includes(hostname) ? 'localhost' : hostname;
   const origin = `http://${shown.includes(':') ? `[${shown}]` : shown}:${actual}`;
+  app = createApp({
+    tokens: stores.tokens,
+    users: stores.users,
+    throttles: stores.throttles,
+    passwords,
+    // The client's address comes from the socket: the Hono adapter's default on Node.
+    account: { oneTime: stores.oneTime, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
+  });
   console.log(
     [
       `Latchkey demo (Node + Hono) listening on ${origin}`,

@@ -1,4 +1,4 @@
-/** The example as a process, started as `npm start` starts it, for the end-to-end tests. */
+/** The example as a real process (`tsx src/server.ts`, as `npm start` runs it), for the end-to-end tests. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

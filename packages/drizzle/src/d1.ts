@@ -4,6 +4,7 @@
  */
 import { type AnyD1Database, type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
 import { migrate } from './migrate.ts';
+import { DrizzleOneTimeStore } from './one-time-store.ts';
 import { DrizzleThrottleStore } from './throttle-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
@@ -18,6 +19,8 @@ export interface D1Stores {
   readonly users: DrizzleUserStore;
   /** Counters in `latchkey_throttles`, shared by every isolate on the database: for the throttles' `store`. */
   readonly throttles: DrizzleThrottleStore;
+  /** One-time tokens in `latchkey_one_time_tokens`, for `createOneTimeTokens({ store })`. */
+  readonly oneTime: DrizzleOneTimeStore;
 }
 
 // A Worker sees the same binding object on every request of an isolate: build the stores
@@ -30,7 +33,13 @@ export function d1Stores(binding: AnyD1Database): D1Stores {
   if (!stores) {
     const db = drizzle(binding);
     const users = new DrizzleUserStore(db);
-    stores = { db, tokens: new DrizzleTokenStore(db, { users }), users, throttles: new DrizzleThrottleStore(db) };
+    stores = {
+      db,
+      tokens: new DrizzleTokenStore(db, { users }),
+      users,
+      oneTime: new DrizzleOneTimeStore(db),
+      throttles: new DrizzleThrottleStore(db),
+    };
     storesByBinding.set(binding, stores);
   }
   return stores;

@@ -7,6 +7,7 @@
 import { type Client, createClient } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from './migrate.ts';
+import { DrizzleOneTimeStore } from './one-time-store.ts';
 import { DrizzleThrottleStore } from './throttle-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
@@ -43,6 +44,8 @@ export interface LibsqlStores {
   readonly users: DrizzleUserStore;
   /** Counters in `latchkey_throttles`, shared by every process on the database: for the throttles' `store`. */
   readonly throttles: DrizzleThrottleStore;
+  /** One-time tokens in `latchkey_one_time_tokens`, for `createOneTimeTokens({ store })`. */
+  readonly oneTime: DrizzleOneTimeStore;
   /** Closes the client. */
   close(): void;
 }
@@ -71,6 +74,7 @@ export async function openLibsqlStores(options: LibsqlStoresOptions = {}): Promi
       client,
       tokens: new DrizzleTokenStore(db, { users }),
       users,
+      oneTime: new DrizzleOneTimeStore(db),
       throttles: new DrizzleThrottleStore(db),
       close: () => client.close(),
     };

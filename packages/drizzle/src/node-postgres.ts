@@ -1,5 +1,5 @@
 /**
- * `@latchkey/drizzle/node-postgres`: the three stores from a `postgres://` URL, over a
+ * `@latchkey/drizzle/node-postgres`: the stores from a `postgres://` URL, over a
  * node-postgres (`pg`) pool. For Node, Bun and Deno servers; on Workers use
  * `@latchkey/drizzle/postgres` with Neon's driver instead.
  */
@@ -37,7 +37,7 @@ export interface OpenPostgresStores extends PostgresStores {
 /** Whether a database URL names a Postgres server (`postgres://` or `postgresql://`). */
 export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url);
 
-/** Opens a pool on a Postgres server and the three stores over it. */
+/** Opens a pool on a Postgres server and the stores over it. */
 export async function openPostgresStores(options: PostgresStoresOptions): Promise<OpenPostgresStores> {
   if (!isPostgresUrl(options.url)) throw new TypeError('openPostgresStores: url must start with postgres:// or postgresql://');
   const pool = new pg.Pool({

@@ -4,10 +4,11 @@
  * remote `libsql://` / `https://`, `:memory:`). For Node servers and the `latchkey`
  * command, which take the URL from the environment and must not care which it is.
  */
-import type { ThrottleStore, TokenStore, UserStore } from '@latchkey/core';
+import type { OneTimeStore, ThrottleStore, TokenStore } from '@latchkey/core';
 import { openLibsqlStores } from './libsql.ts';
 import { isPostgresUrl, openPostgresStores } from './node-postgres.ts';
-import type { DrizzleUser } from './user-store.ts';
+import type { PostgresUserStore } from './postgres/user-store.ts';
+import type { DrizzleUserStore } from './user-store.ts';
 
 /** Options for `openStores`. */
 export interface OpenStoresOptions {
@@ -19,12 +20,13 @@ export interface OpenStoresOptions {
   readonly migrate?: boolean;
 }
 
-/** The three stores over one database, whichever kind it is. */
+/** The stores over one database, whichever kind it is. */
 export interface OpenStores {
   /** `"postgres"` or `"libsql"`: which kind of database the URL named. */
   readonly kind: 'postgres' | 'libsql';
   readonly tokens: TokenStore;
-  readonly users: UserStore<DrizzleUser>;
+  readonly users: DrizzleUserStore | PostgresUserStore;
+  readonly oneTime: OneTimeStore;
   /** Counters shared by every process on the database: for the throttles' `store`. */
   readonly throttles: ThrottleStore;
   /** Closes the connections. */
@@ -35,13 +37,13 @@ export interface OpenStores {
 export async function openStores(options: OpenStoresOptions): Promise<OpenStores> {
   const migrate = options.migrate ?? true;
   if (isPostgresUrl(options.url)) {
-    const { tokens, users, throttles, close } = await openPostgresStores({ url: options.url, migrate });
-    return { kind: 'postgres', tokens, users, throttles, close };
+    const { tokens, users, oneTime, throttles, close } = await openPostgresStores({ url: options.url, migrate });
+    return { kind: 'postgres', tokens, users, oneTime, throttles, close };
   }
-  const { tokens, users, throttles, close } = await openLibsqlStores({
+  const { tokens, users, oneTime, throttles, close } = await openLibsqlStores({
     url: options.url,
     migrate,
     ...(options.authToken !== undefined && { authToken: options.authToken }),
   });
-  return { kind: 'libsql', tokens, users, throttles, close: async () => close() };
+  return { kind: 'libsql', tokens, users, oneTime, throttles, close: async () => close() };
 }

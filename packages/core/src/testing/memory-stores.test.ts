@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { MemoryThrottleStore } from '../throttling/memory-throttle-store.ts';
 import { MemoryTokenStore } from '../tokens/memory-token-store.ts';
 import { MemoryUserStore } from '../users/memory-user-store.ts';
-import { throttleStoreConformance, tokenStoreConformance, userStoreConformance } from './index.ts';
+import { MemoryOneTimeStore } from '../one-time/memory-one-time-store.ts';
+import { oneTimeStoreConformance, throttleStoreConformance, tokenStoreConformance, userStoreConformance } from './index.ts';
 
 describe('MemoryTokenStore passes the TokenStore conformance suite', () => {
   for (const c of tokenStoreConformance(() => new MemoryTokenStore())) it(c.name, c.run);
@@ -27,4 +28,8 @@ describe('MemoryUserStore passes the UserStore conformance suite', () => {
 
 describe('MemoryThrottleStore passes the ThrottleStore conformance suite', () => {
   for (const c of throttleStoreConformance(() => new MemoryThrottleStore())) it(c.name, c.run);
+});
+
+describe('MemoryOneTimeStore passes the OneTimeStore conformance suite', () => {
+  for (const c of oneTimeStoreConformance(() => new MemoryOneTimeStore())) it(c.name, c.run);
 });

@@ -6,16 +6,20 @@ import type { MigrationMeta } from 'drizzle-orm/migrator';
 export const migrations: readonly MigrationMeta[] = [
   {
     "sql": [
-      "CREATE TABLE \"latchkey_throttles\" (\n\t\"key\" text PRIMARY KEY NOT NULL,\n\t\"count\" integer NOT NULL,\n\t\"expires_at\" bigint NOT NULL\n);\n",
+      "CREATE TABLE \"latchkey_one_time_tokens\" (\n\t\"id\" text PRIMARY KEY NOT NULL,\n\t\"user_id\" text NOT NULL,\n\t\"purpose\" text NOT NULL,\n\t\"digest\" text NOT NULL,\n\t\"data\" text,\n\t\"created_at\" bigint NOT NULL,\n\t\"expires_at\" bigint NOT NULL,\n\t\"attempts\" integer DEFAULT 0 NOT NULL,\n\t\"max_attempts\" integer NOT NULL\n);\n",
+      "\nCREATE TABLE \"latchkey_throttles\" (\n\t\"key\" text PRIMARY KEY NOT NULL,\n\t\"count\" integer NOT NULL,\n\t\"expires_at\" bigint NOT NULL\n);\n",
       "\nCREATE TABLE \"latchkey_tokens\" (\n\t\"id\" text PRIMARY KEY NOT NULL,\n\t\"user_id\" text NOT NULL,\n\t\"digest\" text NOT NULL,\n\t\"purpose\" text DEFAULT 'api' NOT NULL,\n\t\"name\" text,\n\t\"scopes\" text DEFAULT '' NOT NULL,\n\t\"created_at\" bigint NOT NULL,\n\t\"expires_at\" bigint,\n\t\"last_used_at\" bigint,\n\t\"revoked_at\" bigint,\n\tCONSTRAINT \"latchkey_tokens_digest_unique\" UNIQUE(\"digest\")\n);\n",
-      "\nCREATE TABLE \"latchkey_users\" (\n\t\"id\" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name \"latchkey_users_id_seq\" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),\n\t\"username\" text NOT NULL,\n\t\"password_hash\" text,\n\t\"is_active\" boolean DEFAULT true NOT NULL,\n\t\"is_staff\" boolean DEFAULT false NOT NULL,\n\t\"created_at\" bigint NOT NULL,\n\tCONSTRAINT \"latchkey_users_username_unique\" UNIQUE(\"username\")\n);\n",
+      "\nCREATE TABLE \"latchkey_users\" (\n\t\"id\" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name \"latchkey_users_id_seq\" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),\n\t\"username\" text NOT NULL,\n\t\"password_hash\" text,\n\t\"is_active\" boolean DEFAULT true NOT NULL,\n\t\"is_staff\" boolean DEFAULT false NOT NULL,\n\t\"email\" text,\n\t\"email_verified_at\" bigint,\n\t\"created_at\" bigint NOT NULL,\n\tCONSTRAINT \"latchkey_users_username_unique\" UNIQUE(\"username\")\n);\n",
+      "\nCREATE INDEX \"latchkey_one_time_tokens_user_id_idx\" ON \"latchkey_one_time_tokens\" USING btree (\"user_id\");",
+      "\nCREATE INDEX \"latchkey_one_time_tokens_expires_at_idx\" ON \"latchkey_one_time_tokens\" USING btree (\"expires_at\");",
       "\nCREATE INDEX \"latchkey_throttles_expires_at_idx\" ON \"latchkey_throttles\" USING btree (\"expires_at\");",
       "\nCREATE INDEX \"latchkey_tokens_user_id_idx\" ON \"latchkey_tokens\" USING btree (\"user_id\");",
       "\nCREATE INDEX \"latchkey_tokens_expires_at_idx\" ON \"latchkey_tokens\" USING btree (\"expires_at\");",
-      "\nCREATE INDEX \"latchkey_tokens_revoked_at_idx\" ON \"latchkey_tokens\" USING btree (\"revoked_at\");"
+      "\nCREATE INDEX \"latchkey_tokens_revoked_at_idx\" ON \"latchkey_tokens\" USING btree (\"revoked_at\");",
+      "\nCREATE UNIQUE INDEX \"latchkey_users_email_lower_unique\" ON \"latchkey_users\" USING btree (lower(\"email\"));"
     ],
     "bps": true,
-    "folderMillis": 1796120645105,
-    "hash": "282ceee17bba154fd6818dbf55acb5aff722b68076a6b68464b4b40a28b2e23d"
+    "folderMillis": 1796122228832,
+    "hash": "8a3dc0f38cad3e8aecacbcb91c71a2ead39c121610f0f5386618acd5b9b4450f"
   }
 ];

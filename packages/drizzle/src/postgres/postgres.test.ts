@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
-import { throttleStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { oneTimeStoreConformance, throttleStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
 import { neonConfig, Pool as NeonPool } from '@neondatabase/serverless';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
@@ -27,6 +27,8 @@ import type { PostgresDatabase } from './database.ts';
 import { migratePostgres, postgresStores } from './index.ts';
 import { migrations } from './migrations.ts';
 
+// PGlite compiles its WebAssembly on start: seconds on a busy machine.
+const PGLITE = { timeout: 60_000 };
 const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 const migrationsFolder = join(packageDir, 'drizzle-postgres');
 const serverUrl = inject('postgresUrl');
@@ -82,11 +84,11 @@ for (const [driver, open] of Object.entries(drivers)) {
     beforeAll(async () => {
       db = await open();
       await migratePostgres(db);
-    });
+    }, PGLITE.timeout);
     // One database per driver, emptied before each case: creating one per case would cost
     // more than the cases.
     const empty = async () => {
-      await db.execute(sql`TRUNCATE latchkey_tokens, latchkey_users, latchkey_throttles RESTART IDENTITY`);
+      await db.execute(sql`TRUNCATE latchkey_tokens, latchkey_users, latchkey_one_time_tokens, latchkey_throttles RESTART IDENTITY`);
       return postgresStores(db);
     };
     it('has the revocation feed and the join with its users, so their optional cases run', async () => {
@@ -95,6 +97,7 @@ for (const [driver, open] of Object.entries(drivers)) {
     });
     for (const c of tokenStoreConformance(async () => (await empty()).tokens)) it(c.name, c.run);
     for (const c of userStoreConformance(async () => (await empty()).users)) it(c.name, c.run);
+    for (const c of oneTimeStoreConformance(async () => (await empty()).oneTime)) it(c.name, c.run);
     for (const c of throttleStoreConformance(async () => (await empty()).throttles)) it(c.name, c.run);
   });
 }
@@ -138,7 +141,7 @@ describe('migratePostgres', () => {
     await postgresStores(db).users.createUser({ username: 'alice', passwordHash: null });
     await migratePostgres(db);
     const tables = await client.query("SELECT tablename FROM pg_tables WHERE tablename LIKE 'latchkey_%' ORDER BY 1");
-    expect(tables.rows.map((row) => row.tablename)).toEqual(['latchkey_throttles', 'latchkey_tokens', 'latchkey_users']);
+    expect(tables.rows.map((row) => row.tablename)).toEqual(['latchkey_one_time_tokens', 'latchkey_throttles', 'latchkey_tokens', 'latchkey_users']);
     expect(await postgresStores(db).users.findByUsername('alice')).toMatchObject({ id: '1', username: 'alice' });
     expect(await history(client)).toEqual(expectedHistory);
   });
@@ -179,7 +182,7 @@ describe('the Postgres stores', () => {
     await expect(stores.throttles.increment('login:alice', 60_000, 0)).rejects.toThrow(/^PostgresThrottleStore: query failed/);
   });
 
-  it('find no one for ids outside the identity column, rather than failing the query', async () => {
+  it('find no one for ids outside the identity column, rather than failing the query', PGLITE, async () => {
     const db = await drivers.PGlite!();
     await migratePostgres(db);
     const { users } = postgresStores(db);
@@ -189,7 +192,7 @@ describe('the Postgres stores', () => {
     }
   });
 
-  it('sweep expired throttle counters every sweepEvery increments', async () => {
+  it('sweep expired throttle counters every sweepEvery increments', PGLITE, async () => {
     const db = await drivers.PGlite!();
     await migratePostgres(db);
     const { PostgresThrottleStore } = await import('./throttle-store.ts');

@@ -5,7 +5,8 @@
  * them, in `bigint` columns (an `integer` would overflow in 1970) read back as numbers,
  * which hold milliseconds exactly for the next 285,000 years.
  */
-import { bigint, boolean, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const millis = (name: string) => bigint(name, { mode: 'number' });
 
@@ -36,18 +37,46 @@ export const latchkeyTokens = pgTable(
   ],
 );
 
+/** One-time tokens: one row per mailed link until it is used, revoked or purged. */
+export const latchkeyOneTimeTokens = pgTable(
+  'latchkey_one_time_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    purpose: text('purpose').notNull(),
+    digest: text('digest').notNull(),
+    data: text('data'),
+    createdAt: millis('created_at').notNull(),
+    expiresAt: millis('expires_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull(),
+  },
+  (table) => [
+    // Revoking a user's tokens (a password change kills pending resets).
+    index('latchkey_one_time_tokens_user_id_idx').on(table.userId),
+    index('latchkey_one_time_tokens_expires_at_idx').on(table.expiresAt),
+  ],
+);
+
 /**
  * The ready users table. Ids are integers from an identity column (never reused, so no
- * later user inherits a deleted one's tokens) and strings to core ("1", "2", …).
+ * later user inherits a deleted one's tokens) and strings to core ("1", "2", …). Emails are
+ * optional and unique by `lower(email)`.
  */
-export const latchkeyUsers = pgTable('latchkey_users', {
-  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-  username: text('username').notNull().unique(),
-  passwordHash: text('password_hash'),
-  isActive: boolean('is_active').notNull().default(true),
-  isStaff: boolean('is_staff').notNull().default(false),
-  createdAt: millis('created_at').notNull(),
-});
+export const latchkeyUsers = pgTable(
+  'latchkey_users',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    username: text('username').notNull().unique(),
+    passwordHash: text('password_hash'),
+    isActive: boolean('is_active').notNull().default(true),
+    isStaff: boolean('is_staff').notNull().default(false),
+    email: text('email'),
+    emailVerifiedAt: millis('email_verified_at'),
+    createdAt: millis('created_at').notNull(),
+  },
+  (table) => [uniqueIndex('latchkey_users_email_lower_unique').on(sql`lower(${table.email})`)],
+);
 
 /** Throttle counters shared by every instance: one row per key and window. */
 export const latchkeyThrottles = pgTable(

@@ -2,8 +2,8 @@
  * `UserStore` over Drizzle's Postgres dialect, in the ready `latchkey_users` table. Apps with
  * a users table of their own implement `UserStore` over it instead (see the README).
  */
-import type { NewUser, UserStore } from '@latchkey/core';
-import { eq, sql } from 'drizzle-orm';
+import type { NewUser, UserChanges, UserStore } from '@latchkey/core';
+import { and, eq, ne, notExists, sql } from 'drizzle-orm';
 import { redacted } from '../database.ts';
 import { parseUserId } from '../rows.ts';
 import type { DrizzleUser, DrizzleUserStoreOptions } from '../user-store.ts';
@@ -19,10 +19,19 @@ export const userColumns = {
   username: users.username,
   isActive: users.isActive,
   isStaff: users.isStaff,
+  email: users.email,
+  emailVerifiedAt: users.emailVerifiedAt,
   createdAt: users.createdAt,
 };
 
-type UserRow = { [K in keyof typeof userColumns]: (typeof userColumns)[K]['_']['data'] };
+// The unique index is on lower(email); comparing the same expression lets Postgres use it.
+const sameEmail = (email: unknown) => sql`lower(${users.email}) = lower(${email})`;
+
+// Postgres's unique_violation: the unique index refused a row another writer got to first.
+const isUniqueViolation = (error: unknown) =>
+  (error as { cause?: { code?: unknown } } | null)?.cause?.code === '23505';
+
+type UserRow = Omit<typeof users.$inferSelect, 'passwordHash'>;
 
 /** A row of `userColumns` as core's user. */
 export const toUser = (row: UserRow): DrizzleUser => ({ ...row, id: String(row.id) });
@@ -47,6 +56,7 @@ export class PostgresUserStore implements UserStore<DrizzleUser> {
   readonly #byId;
   readonly #byUsername;
   readonly #hashById;
+  readonly #byEmail;
 
   /** `db`: a Drizzle Postgres database holding the `latchkey_users` table. */
   constructor(db: PostgresDatabase, options: DrizzleUserStoreOptions = {}) {
@@ -62,6 +72,11 @@ export class PostgresUserStore implements UserStore<DrizzleUser> {
       .from(users)
       .where(eq(users.username, sql.placeholder('username')))
       .prepare('latchkey_user_by_username');
+    this.#byEmail = db
+      .select(userColumns)
+      .from(users)
+      .where(sameEmail(sql.placeholder('email')))
+      .prepare('latchkey_user_by_email');
     this.#hashById = db
       .select({ passwordHash: users.passwordHash })
       .from(users)
@@ -80,6 +95,11 @@ export class PostgresUserStore implements UserStore<DrizzleUser> {
     return row ? toUser(row) : null;
   }
 
+  async findByEmail(email: string): Promise<DrizzleUser | null> {
+    const [row] = await redacted(STORE, this.#byEmail.execute({ email }));
+    return row ? toUser(row) : null;
+  }
+
   async getPasswordHash(userId: string): Promise<string | null> {
     const key = parseId(userId);
     const [row] = key === null ? [] : await redacted(STORE, this.#hashById.execute({ id: key }));
@@ -92,7 +112,8 @@ export class PostgresUserStore implements UserStore<DrizzleUser> {
   }
 
   async createUser(input: NewUser): Promise<DrizzleUser | null> {
-    // The unique index on username makes "taken" atomic: the conflict inserts nothing.
+    // The unique indexes on username and lower(email) make "taken" atomic: a conflict on
+    // either inserts nothing.
     const [row] = await redacted(
       STORE,
       this.#db
@@ -102,12 +123,42 @@ export class PostgresUserStore implements UserStore<DrizzleUser> {
           passwordHash: input.passwordHash,
           isActive: input.isActive ?? true,
           isStaff: input.isStaff ?? false,
+          email: input.email ?? null,
           createdAt: this.#now(),
         })
-        .onConflictDoNothing({ target: users.username })
+        .onConflictDoNothing()
         .returning(userColumns),
     );
     return row ? toUser(row) : null;
+  }
+
+  async updateUser(id: string, changes: UserChanges): Promise<boolean> {
+    const key = parseId(id);
+    const set = {
+      ...(changes.isActive !== undefined && { isActive: changes.isActive }),
+      ...(changes.email !== undefined && { email: changes.email }),
+      ...(changes.emailVerifiedAt !== undefined && { emailVerifiedAt: changes.emailVerifiedAt }),
+    };
+    if (key === null) return false;
+    if (Object.keys(set).length === 0) return (await this.findById(id)) !== null;
+    // The address must be free. Postgres does not lock what NOT EXISTS reads, so two
+    // concurrent changes to one address can both pass it: the unique index refuses the
+    // second, which is "taken" (false), not a storage failure.
+    const others = this.#db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(sameEmail(changes.email ?? null), ne(users.id, key)));
+    const free = changes.email ? notExists(others) : undefined;
+    try {
+      const updated = await redacted(
+        STORE,
+        this.#db.update(users).set(set).where(and(eq(users.id, key), free)).returning({ id: users.id }),
+      );
+      return updated.length === 1;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
   }
 
   /**
