@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CreateTokenInput, createOneTimeTokens, createPasswordHasher, createTokenService } from '@latchkey/core';
 import { build } from 'esbuild';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../test/postgres-database.ts';
 import { type LibsqlStores, openLibsqlStores } from './libsql.ts';
 import { type OpenPostgresStores, openPostgresStores } from './node-postgres.ts';
 
@@ -369,11 +369,7 @@ describe('latchkey on a Postgres server', () => {
   let url = '';
   let stores: OpenPostgresStores;
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: inject('postgresUrl') });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE cli_${process.pid}`);
-    await admin.end();
-    url = inject('postgresUrl').replace(/\/postgres$/, `/cli_${process.pid}`);
+    url = await createTestDatabase(`cli_${process.pid}`);
   });
   afterAll(async () => {
     await stores?.close();

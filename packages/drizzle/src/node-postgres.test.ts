@@ -2,9 +2,9 @@
 // server must see: each other's revocations at once, one per-user token limit, one set of
 // throttle counters.
 import { createTokenService, type VerifyTokenResult } from '@latchkey/core';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { otherProcess, stopOtherProcesses } from '../test/other-process.ts';
+import { createTestDatabase } from '../test/postgres-database.ts';
 import { isPostgresUrl, type OpenPostgresStores, openPostgresStores } from './node-postgres.ts';
 
 // A child process starts through tsx, which takes seconds on a busy machine.
@@ -13,11 +13,7 @@ const PROCESS_TIMEOUT = { timeout: 30_000 };
 let url = '';
 const open: OpenPostgresStores[] = [];
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: inject('postgresUrl') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE processes_${process.pid}`);
-  await admin.end();
-  url = inject('postgresUrl').replace(/\/postgres$/, `/processes_${process.pid}`);
+  url = await createTestDatabase(`processes_${process.pid}`);
 });
 afterEach(() => stopOtherProcesses());
 afterAll(() => Promise.all(open.map((stores) => stores.close())));

@@ -20,9 +20,10 @@ import { drizzle as pgliteDrizzle } from 'drizzle-orm/pglite';
 import { drizzle as postgresJsDrizzle } from 'drizzle-orm/postgres-js';
 import pg from 'pg';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startNeonProxy } from '../../test/neon-proxy.ts';
+import { createTestDatabase } from '../../test/postgres-database.ts';
 import type { PostgresDatabase } from './database.ts';
 import { migratePostgres, postgresStores } from './index.ts';
 import { migrations } from './migrations.ts';
@@ -31,7 +32,6 @@ import { migrations } from './migrations.ts';
 const PGLITE = { timeout: 60_000 };
 const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 const migrationsFolder = join(packageDir, 'drizzle-postgres');
-const serverUrl = inject('postgresUrl');
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
@@ -39,14 +39,7 @@ afterAll(async () => {
 
 let databases = 0;
 /** A new empty database on the test server; its URL. */
-async function newDatabase(): Promise<string> {
-  const name = `test_${process.pid}_${++databases}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return serverUrl.replace(/\/postgres$/, `/${name}`);
-}
+const newDatabase = () => createTestDatabase(`test_${process.pid}_${++databases}`);
 
 const drivers: Record<string, () => Promise<PostgresDatabase>> = {
   'node-postgres': async () => {
