@@ -7,9 +7,11 @@ export default [
   { extends: true, test: { name: 'core', include: ['packages/core/src/**/*.test.ts'] } },
   {
     extends: true,
+    // test/bun is bun test's (bun:sqlite).
     test: {
       name: 'drizzle',
       include: ['packages/drizzle/src/**/*.test.ts', 'packages/drizzle/test/**/*.test.ts'],
+      exclude: ['packages/drizzle/test/bun/**'],
       // A throwaway Postgres server for the project (Debian's postgresql package).
       globalSetup: ['scripts/test-servers/postgres-setup.ts'],
     },
