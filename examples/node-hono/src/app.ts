@@ -21,6 +21,7 @@ import {
 import { authEndpoints, latchkey } from '@latchkey/hono';
 import { type Context, Hono } from 'hono';
 import { type DemoAccountOptions, demoAccountEndpoints } from './account.ts';
+import { type DemoSignInOptions, demoSignIn } from './sign-in.ts';
 
 /** What the app is built from. */
 export interface AppOptions<U extends AuthUser> {
@@ -40,6 +41,8 @@ export interface AppOptions<U extends AuthUser> {
   readonly clientAddress?: (c: Context) => string | null | undefined;
   /** Registration with activation, password change and reset, email change. Default off. */
   readonly account?: DemoAccountOptions;
+  /** Emailed login codes, magic links and TOTP two-factor. Default off. */
+  readonly signIn?: DemoSignInOptions;
 }
 
 /** Lifetime of a token obtained from the demo: ten hours, knox's default. */
@@ -52,13 +55,21 @@ export function createApp<U extends AuthUser>(options: AppOptions<U>) {
   const throttle = loginThrottle({ store: options.throttles ?? new MemoryThrottleStore() });
   const passwords = options.passwords ?? createPasswordHasher();
   const tokens = createTokenService({ store: options.tokens, ttl: TOKEN_TTL_MS });
-  // Token first: its challenge is what a 401 answers with. Basic is there for curl -u.
-  const base = createLatchkey<U>({ authenticators: [tokenAuth({ tokens, users }), basicAuth({ users, passwords, throttle })] });
+  const signIn = options.signIn ? demoSignIn<U>(options.signIn) : null;
+  // Token first: its challenge is what a 401 answers with. Basic is there for curl -u, and
+  // refuses users with TOTP on: it has no second call to carry the code.
+  const basic = basicAuth({ users, passwords, throttle, ...(signIn && { secondFactor: signIn.totp }) });
+  const base = createLatchkey<U>({ authenticators: [tokenAuth({ tokens, users }), basic] });
   const hostOptions = clientAddress ? { clientAddress } : {};
 
   return new Hono()
     // POST /auth/token, /auth/logout, GET /auth/me…; every other path goes on to the routes below.
-    .use(authEndpoints({ tokens, users, passwords, throttle, ...(options.account && demoAccountEndpoints(options.account)) }, hostOptions))
+    .use(
+      authEndpoints(
+        { tokens, users, passwords, throttle, ...(options.account && demoAccountEndpoints(options.account)), ...signIn?.endpoints },
+        hostOptions,
+      ),
+    )
     .get('/', latchkey(base.with({ permissions: [allowAny] }), hostOptions), (c) =>
       c.json({
         hello: c.var.user?.username ?? 'anonymous',

@@ -6,10 +6,13 @@
  *
  * Environment: PORT (default 8787; 0 picks a free one), HOST (default 127.0.0.1),
  * LATCHKEY_DATABASE_URL (default: latchkey.db in this example's folder; `postgres://…` for a
- * Postgres server; `libsql://…` for a remote libSQL database, with
- * LATCHKEY_DATABASE_AUTH_TOKEN), LATCHKEY_LINK_BASE (where mailed links point; default the
- * origin it listens on).
+ * Postgres server, where the TOTP sign-in is off (no Postgres TOTP store yet); `libsql://…`
+ * for a remote libSQL database, with LATCHKEY_DATABASE_AUTH_TOKEN), LATCHKEY_LINK_BASE (where
+ * mailed links point; default the origin it listens on), LATCHKEY_SECRET_KEY (base64 of 32
+ * bytes: seals TOTP seeds; default a key made on first run and kept in `secret.key` beside the
+ * database).
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createPasswordHasher } from '@latchkey/core';
 import { openStores } from '@latchkey/drizzle/open';
@@ -34,10 +37,21 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(1);
 }
 
+/** The server key: from the environment, else made once and kept (owner-only) beside the demo. */
+function secretKey(): string {
+  if (process.env.LATCHKEY_SECRET_KEY) return process.env.LATCHKEY_SECRET_KEY;
+  const file = new URL('../secret.key', import.meta.url);
+  if (!existsSync(file)) {
+    writeFileSync(file, Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64'), { mode: 0o600, flag: 'wx' });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
 const authToken = process.env.LATCHKEY_DATABASE_AUTH_TOKEN;
 const stores = await openStores({ url, ...(authToken && { authToken }) });
 const passwords = createPasswordHasher();
 const created = await ensureDemoUser(stores.users, passwords);
+const key = secretKey();
 // Built once listening, when the origin that mailed links point at is known (PORT=0 picks it).
 let app: ReturnType<typeof createApp> | undefined;
 const server = createAdaptorServer({
@@ -69,6 +83,9 @@ server.listen(port, hostname, () => {
     passwords,
     // The client's address comes from the socket: the Hono adapter's default on Node.
     account: { oneTime: stores.oneTime, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
+    ...(stores.totp && {
+      signIn: { oneTime: stores.oneTime, totp: stores.totp, secretKey: key, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
+    }),
   });
   console.log(
     [

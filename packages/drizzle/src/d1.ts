@@ -7,6 +7,7 @@ import { migrate } from './migrate.ts';
 import { DrizzleOneTimeStore } from './one-time-store.ts';
 import { DrizzleThrottleStore } from './throttle-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
+import { DrizzleTotpStore } from './totp-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
 
 /** What `d1Stores` returns. */
@@ -21,6 +22,8 @@ export interface D1Stores {
   readonly throttles: DrizzleThrottleStore;
   /** One-time tokens in `latchkey_one_time_tokens`, for `createOneTimeTokens({ store })`. */
   readonly oneTime: DrizzleOneTimeStore;
+  /** TOTP two-factor state in `latchkey_totp`, for `createTotp({ store })` of `@latchkey/two-factor`. */
+  readonly totp: DrizzleTotpStore;
 }
 
 // A Worker sees the same binding object on every request of an isolate: build the stores
@@ -38,6 +41,7 @@ export function d1Stores(binding: AnyD1Database): D1Stores {
       tokens: new DrizzleTokenStore(db, { users }),
       users,
       oneTime: new DrizzleOneTimeStore(db),
+      totp: new DrizzleTotpStore(db),
       throttles: new DrizzleThrottleStore(db),
     };
     storesByBinding.set(binding, stores);

@@ -6,7 +6,8 @@
  */
 export { migrate } from './migrate.ts';
 export { DrizzleOneTimeStore } from './one-time-store.ts';
-export { latchkeyOneTimeTokens, latchkeyThrottles, latchkeyTokens, latchkeyUsers } from './schema.ts';
+export { latchkeyOneTimeTokens, latchkeyThrottles, latchkeyTokens, latchkeyTotp, latchkeyTotpBackupCodes, latchkeyUsers } from './schema.ts';
 export { DrizzleThrottleStore, type DrizzleThrottleStoreOptions } from './throttle-store.ts';
+export { DrizzleTotpStore } from './totp-store.ts';
 export { DrizzleTokenStore } from './token-store.ts';
 export { type DrizzleUser, DrizzleUserStore, type DrizzleUserStoreOptions } from './user-store.ts';

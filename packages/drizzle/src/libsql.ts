@@ -18,6 +18,7 @@ import { DrizzleOneTimeStore } from './one-time-store.ts';
 import { type SqliteStores, type SqliteStoresOptions, syncStores } from './sqlite-stores.ts';
 import { DrizzleThrottleStore } from './throttle-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
+import { DrizzleTotpStore } from './totp-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
 
 /** The database when none is named: a file in the working directory. */
@@ -108,6 +109,7 @@ export async function openLibsqlStores(options: LibsqlStoresOptions = {}): Promi
       tokens: new DrizzleTokenStore(db, { users }),
       users,
       oneTime: new DrizzleOneTimeStore(db),
+      totp: new DrizzleTotpStore(db),
       throttles: new DrizzleThrottleStore(db),
       close: () => client.close(),
     };

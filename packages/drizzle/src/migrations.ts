@@ -32,6 +32,15 @@ export const migrations: readonly MigrationMeta[] = [
   },
   {
     "sql": [
+      "CREATE TABLE `latchkey_totp` (\n\t`user_id` text PRIMARY KEY NOT NULL,\n\t`sealed_seed` text NOT NULL,\n\t`enabled_at` integer,\n\t`last_step` integer,\n\t`created_at` integer NOT NULL\n);\n",
+      "\nCREATE TABLE `latchkey_totp_backup_codes` (\n\t`user_id` text NOT NULL,\n\t`digest` text NOT NULL,\n\tPRIMARY KEY(`user_id`, `digest`)\n);\n"
+    ],
+    "bps": true,
+    "folderMillis": 1796121877346,
+    "hash": "67576923c4efe4b8da649885082071f463fc75da9aee3dcee7c2ed8f2e6a3c0e"
+  },
+  {
+    "sql": [
       "CREATE TABLE `latchkey_throttles` (\n\t`key` text PRIMARY KEY NOT NULL,\n\t`count` integer NOT NULL,\n\t`expires_at` integer NOT NULL\n);\n",
       "\nCREATE INDEX `latchkey_throttles_expires_at_idx` ON `latchkey_throttles` (`expires_at`);",
       "\nALTER TABLE `latchkey_tokens` ADD `purpose` text DEFAULT 'api' NOT NULL;",
@@ -39,7 +48,7 @@ export const migrations: readonly MigrationMeta[] = [
       "\nCREATE INDEX `latchkey_tokens_revoked_at_idx` ON `latchkey_tokens` (`revoked_at`);"
     ],
     "bps": true,
-    "folderMillis": 1796122227984,
+    "folderMillis": 1796123928662,
     "hash": "627b17b3d950548e984f012b3a935d6a1dc8286c5da534d9c257464329c1352a"
   }
 ];

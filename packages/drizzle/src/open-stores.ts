@@ -8,6 +8,7 @@ import type { OneTimeStore, ThrottleStore, TokenStore } from '@latchkey/core';
 import { openLibsqlStores } from './libsql.ts';
 import { isPostgresUrl, openPostgresStores } from './node-postgres.ts';
 import type { PostgresUserStore } from './postgres/user-store.ts';
+import type { DrizzleTotpStore } from './totp-store.ts';
 import type { DrizzleUserStore } from './user-store.ts';
 
 /** Options for `openStores`. */
@@ -27,6 +28,8 @@ export interface OpenStores {
   readonly tokens: TokenStore;
   readonly users: DrizzleUserStore | PostgresUserStore;
   readonly oneTime: OneTimeStore;
+  /** TOTP two-factor state (`@latchkey/two-factor`); null on Postgres, which has no TOTP store yet. */
+  readonly totp: DrizzleTotpStore | null;
   /** Counters shared by every process on the database: for the throttles' `store`. */
   readonly throttles: ThrottleStore;
   /** Closes the connections. */
@@ -38,12 +41,12 @@ export async function openStores(options: OpenStoresOptions): Promise<OpenStores
   const migrate = options.migrate ?? true;
   if (isPostgresUrl(options.url)) {
     const { tokens, users, oneTime, throttles, close } = await openPostgresStores({ url: options.url, migrate });
-    return { kind: 'postgres', tokens, users, oneTime, throttles, close };
+    return { kind: 'postgres', tokens, users, oneTime, totp: null, throttles, close };
   }
-  const { tokens, users, oneTime, throttles, close } = await openLibsqlStores({
+  const { tokens, users, oneTime, totp, throttles, close } = await openLibsqlStores({
     url: options.url,
     migrate,
     ...(options.authToken !== undefined && { authToken: options.authToken }),
   });
-  return { kind: 'libsql', tokens, users, oneTime, throttles, close: async () => close() };
+  return { kind: 'libsql', tokens, users, oneTime, totp, throttles, close: async () => close() };
 }

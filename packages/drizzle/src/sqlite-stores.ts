@@ -11,6 +11,7 @@ import { LOCK_POLL_MS, serialWrites, type SyncConnection, syncStore } from './sq
 import { DrizzleOneTimeStore } from './one-time-store.ts';
 import { DrizzleThrottleStore } from './throttle-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
+import { DrizzleTotpStore } from './totp-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
 
 /** Options every synchronous driver's opener takes. */
@@ -36,6 +37,8 @@ export interface SqliteStores {
   readonly users: DrizzleUserStore;
   /** One-time tokens in `latchkey_one_time_tokens`, for `createOneTimeTokens({ store })`. */
   readonly oneTime: DrizzleOneTimeStore;
+  /** TOTP two-factor state in `latchkey_totp`, for `createTotp({ store })` of `@latchkey/two-factor`. */
+  readonly totp: DrizzleTotpStore;
   /** Counters in `latchkey_throttles`, shared by every process on the database: for the throttles' `store`. */
   readonly throttles: DrizzleThrottleStore;
   /** Closes the connection. */
@@ -52,6 +55,7 @@ export interface SyncDatabase extends SyncConnection {
 const TOKEN_READS = new Set<PropertyKey>(['findByDigest', 'findWithUser', 'listForUser', 'revokedSince']);
 const USER_READS = new Set<PropertyKey>(['findById', 'findByUsername', 'findByEmail', 'getPasswordHash']);
 const ONE_TIME_READS = new Set<PropertyKey>(['find']);
+const TOTP_READS = new Set<PropertyKey>(['find', 'countBackupCodes']);
 const THROTTLE_READS = new Set<PropertyKey>(['get']);
 
 /** How long migrations at open may block: nothing is served yet (ms). */
@@ -78,6 +82,8 @@ export async function syncStores(
     const users = syncStore('DrizzleUserStore', DrizzleUserStore, () => new DrizzleUserStore(db), USER_READS, writes);
     const tokens = syncStore('DrizzleTokenStore', DrizzleTokenStore, () => new DrizzleTokenStore(db, { users }), TOKEN_READS, writes);
     const oneTime = syncStore('DrizzleOneTimeStore', DrizzleOneTimeStore, () => new DrizzleOneTimeStore(db), ONE_TIME_READS, writes);
+    // Its writes of two statements (save, enable, delete) then run in one transaction too.
+    const totp = syncStore('DrizzleTotpStore', DrizzleTotpStore, () => new DrizzleTotpStore(db), TOTP_READS, writes);
     // An increment is a write (one upsert): serialised like the others.
     const throttles = syncStore('DrizzleThrottleStore', DrizzleThrottleStore, () => new DrizzleThrottleStore(db), THROTTLE_READS, writes);
     return {
@@ -86,6 +92,7 @@ export async function syncStores(
       tokens,
       users,
       oneTime,
+      totp,
       throttles,
       close: () => void connection.close(),
     };
