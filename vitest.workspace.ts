@@ -18,6 +18,7 @@ export default [
   },
   { extends: true, test: { name: 'redis', include: ['packages/redis/src/**/*.test.ts'] } },
   { extends: true, test: { name: 'two-factor', include: ['packages/two-factor/src/**/*.test.ts'] } },
+  { extends: true, test: { name: 'signatures', include: ['packages/signatures/src/**/*.test.ts'] } },
   { extends: true, test: { name: 'hono', include: ['packages/hono/src/**/*.test.ts'] } },
   { extends: true, test: { name: 'cloudflare', include: ['packages/cloudflare/test/**/*.test.ts'] } },
   { extends: true, test: { name: 'examples', include: ['examples/node-hono/test/**/*.test.ts', 'examples/workers/test/**/*.test.ts'] } },

@@ -19,7 +19,9 @@ import {
   type UserStore,
 } from '@latchkey/core';
 import { authEndpoints, latchkey } from '@latchkey/hono';
+import type { ReplayStore, SigningKeyStore } from '@latchkey/signatures';
 import { type Context, Hono } from 'hono';
+import { signedRoutes } from './signed.ts';
 import { type DemoAccountOptions, demoAccountEndpoints } from './account.ts';
 import { type DemoSignInOptions, demoSignIn } from './sign-in.ts';
 
@@ -39,6 +41,10 @@ export interface AppOptions<U extends AuthUser> {
   readonly throttles?: ThrottleStore;
   /** The client's address, for the throttles. Default: the Hono adapter's `hostAddress` (the socket's peer on Node). */
   readonly clientAddress?: (c: Context) => string | null | undefined;
+  /** Signing keys for `GET`/`POST /api/signed` (Hawk, RFC 9421). Default none: no such routes. */
+  readonly signingKeys?: SigningKeyStore;
+  /** Where signed requests' nonces are kept. Default memory (one process). */
+  readonly nonces?: ReplayStore;
   /** Registration with activation, password change and reset, email change. Default off. */
   readonly account?: DemoAccountOptions;
   /** Emailed login codes, magic links and TOTP two-factor. Default off. */
@@ -62,7 +68,7 @@ export function createApp<U extends AuthUser>(options: AppOptions<U>) {
   const base = createLatchkey<U>({ authenticators: [tokenAuth({ tokens, users }), basic] });
   const hostOptions = clientAddress ? { clientAddress } : {};
 
-  return new Hono()
+  const app = new Hono()
     // POST /auth/token, /auth/logout, GET /auth/me…; every other path goes on to the routes below.
     .use(
       authEndpoints(
@@ -77,6 +83,7 @@ export function createApp<U extends AuthUser>(options: AppOptions<U>) {
           'POST /auth/token': 'obtain a token: {"username", "password"}',
           'GET /api/me': 'who you are (needs a token)',
           'GET /api/admin': 'staff only',
+          'GET|POST /api/signed': 'a signed request: Hawk or RFC 9421 (keys from latchkey createkey)',
         },
       }),
     )
@@ -92,4 +99,5 @@ export function createApp<U extends AuthUser>(options: AppOptions<U>) {
     .get('/api/admin', latchkey(base.with({ permissions: [isAdminUser] }), hostOptions), (c) =>
       c.json({ message: `Welcome, staff member ${c.var.user?.username}.` }),
     );
+  return options.signingKeys ? app.route('/', signedRoutes({ keys: options.signingKeys, users, ...(options.nonces && { replay: options.nonces }) }, hostOptions)) : app;
 }

@@ -6,15 +6,16 @@
  *
  * Environment: PORT (default 8787; 0 picks a free one), HOST (default 127.0.0.1),
  * LATCHKEY_DATABASE_URL (default: latchkey.db in this example's folder; `postgres://…` for a
- * Postgres server, where the TOTP sign-in is off (no Postgres TOTP store yet); `libsql://…`
- * for a remote libSQL database, with LATCHKEY_DATABASE_AUTH_TOKEN), LATCHKEY_LINK_BASE (where
- * mailed links point; default the origin it listens on), LATCHKEY_SECRET_KEY (base64 of 32
- * bytes: seals TOTP seeds; default a key made on first run and kept in `secret.key` beside the
- * database).
+ * Postgres server, where the TOTP sign-in and signed requests are off (no Postgres stores for
+ * them yet); `libsql://…` for a remote libSQL database, with LATCHKEY_DATABASE_AUTH_TOKEN),
+ * LATCHKEY_LINK_BASE (where mailed links point; default the origin it listens on),
+ * LATCHKEY_SECRET_KEY (base64 of 32 bytes: the server key sealing TOTP seeds and Hawk /
+ * hmac-sha256 secrets at rest; default a key made on first run and kept in `secret.key` beside
+ * the database — set it to use `latchkey createkey --hawk`).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { createPasswordHasher } from '@latchkey/core';
+import { createPasswordHasher, createSecretBox } from '@latchkey/core';
 import { openStores } from '@latchkey/drizzle/open';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app.ts';
@@ -47,11 +48,19 @@ function secretKey(): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+const key = secretKey();
+let secrets;
+try {
+  secrets = createSecretBox(key);
+} catch {
+  console.error('LATCHKEY_SECRET_KEY must be base64 of 32 bytes, e.g. LATCHKEY_SECRET_KEY=$(openssl rand -base64 32)');
+  process.exit(1);
+}
+
 const authToken = process.env.LATCHKEY_DATABASE_AUTH_TOKEN;
-const stores = await openStores({ url, ...(authToken && { authToken }) });
+const stores = await openStores({ url, secrets, ...(authToken && { authToken }) });
 const passwords = createPasswordHasher();
 const created = await ensureDemoUser(stores.users, passwords);
-const key = secretKey();
 // Built once listening, when the origin that mailed links point at is known (PORT=0 picks it).
 let app: ReturnType<typeof createApp> | undefined;
 const server = createAdaptorServer({
@@ -85,6 +94,11 @@ server.listen(port, hostname, () => {
     account: { oneTime: stores.oneTime, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
     ...(stores.totp && {
       signIn: { oneTime: stores.oneTime, totp: stores.totp, secretKey: key, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
+    }),
+    ...(stores.sqlite && {
+      signingKeys: stores.sqlite.signingKeys,
+      // In the database, so every process serving it refuses a replay any of them admitted.
+      nonces: stores.sqlite.nonces,
     }),
   });
   console.log(

@@ -24,9 +24,11 @@ export { SECOND_FACTOR_PURPOSE, type SecondFactorLoginOptions } from './endpoint
 export type { Endpoint, EndpointCall, EndpointDeps, UserCall } from './endpoints/endpoint.ts';
 export { type CharField, validateCharFields } from './endpoints/fields.ts';
 export { readRequestData, type RequestData } from './endpoints/request-body.ts';
+export { base64ToBytes, bytesToBase64, bytesToBase64Url, latin1ToString } from './encoding.ts';
 export { type CredentialCheck, checkCredentials, type CredentialRejection } from './users/credentials.ts';
 export {
   AuthenticationFailed,
+  type AuthenticationHint,
   type BearerError,
   LatchkeyError,
   NotAuthenticated,

@@ -3,13 +3,17 @@
 import { fileURLToPath } from 'node:url';
 import { oneTimeStoreConformance, throttleStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
 import { totpStoreConformance } from '@latchkey/two-factor/testing';
+import { createSecretBox } from '@latchkey/signatures';
+import { replayStoreConformance, signingKeyStoreConformance } from '@latchkey/signatures/testing';
 import { build } from 'esbuild';
 import * as OTPAuth from 'otpauth';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { d1Stores, migrateD1 } from './d1.ts';
 import { migrations } from './migrations.ts';
-import { latchkeyOneTimeTokens, latchkeyThrottles, latchkeyTokens, latchkeyUsers } from './schema.ts';
+import { DrizzleReplayStore } from './replay-store.ts';
+import { latchkeyNonces, latchkeyOneTimeTokens, latchkeySigningKeys, latchkeyThrottles, latchkeyTokens, latchkeyUsers } from './schema.ts';
+import { DrizzleSigningKeyStore } from './signing-key-store.ts';
 
 // Compatibility dates after 2026-05-03 make this workerd hang (see TOOLCHAIN.md).
 const COMPATIBILITY_DATE = '2026-04-01';
@@ -71,6 +75,17 @@ describe('D1 (workerd through Miniflare)', () => {
   for (const c of oneTimeStoreConformance(async () => (await fresh()).oneTime)) it(c.name, c.run);
   // Its cases draw fresh user ids, so the shared tables need no emptying.
   for (const c of totpStoreConformance(async () => d1Stores(binding).totp)) it(c.name, c.run);
+  const secrets = createSecretBox(new Uint8Array(32).fill(5));
+  for (const c of signingKeyStoreConformance(async () => {
+    const { db } = d1Stores(binding);
+    await db.delete(latchkeySigningKeys);
+    return new DrizzleSigningKeyStore(db, { secrets });
+  })) it(`signing keys: ${c.name}`, c.run);
+  for (const c of replayStoreConformance(async () => {
+    const { db } = d1Stores(binding);
+    await db.delete(latchkeyNonces);
+    return new DrizzleReplayStore(db);
+  })) it(`nonces: ${c.name}`, c.run);
 
   it('migrateD1 records each migration once, however often it runs', async () => {
     await migrateD1(binding);

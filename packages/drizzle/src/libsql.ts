@@ -15,6 +15,8 @@ import { drizzle } from 'drizzle-orm/libsql';
 import { BaseSQLiteDatabase, SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { migrate } from './migrate.ts';
 import { DrizzleOneTimeStore } from './one-time-store.ts';
+import { DrizzleReplayStore } from './replay-store.ts';
+import { DrizzleSigningKeyStore } from './signing-key-store.ts';
 import { type SqliteStores, type SqliteStoresOptions, syncStores } from './sqlite-stores.ts';
 import { DrizzleThrottleStore } from './throttle-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
@@ -110,6 +112,8 @@ export async function openLibsqlStores(options: LibsqlStoresOptions = {}): Promi
       users,
       oneTime: new DrizzleOneTimeStore(db),
       totp: new DrizzleTotpStore(db),
+      signingKeys: new DrizzleSigningKeyStore(db, options.secrets === undefined ? {} : { secrets: options.secrets }),
+      nonces: new DrizzleReplayStore(db),
       throttles: new DrizzleThrottleStore(db),
       close: () => client.close(),
     };

@@ -5,7 +5,8 @@
  * command, which take the URL from the environment and must not care which it is.
  */
 import type { OneTimeStore, ThrottleStore, TokenStore } from '@latchkey/core';
-import { openLibsqlStores } from './libsql.ts';
+import type { SecretBox } from '@latchkey/core';
+import { type LibsqlStores, openLibsqlStores } from './libsql.ts';
 import { isPostgresUrl, openPostgresStores } from './node-postgres.ts';
 import type { PostgresUserStore } from './postgres/user-store.ts';
 import type { DrizzleTotpStore } from './totp-store.ts';
@@ -19,6 +20,8 @@ export interface OpenStoresOptions {
   readonly authToken?: string;
   /** Apply pending migrations before returning. Default `true`. */
   readonly migrate?: boolean;
+  /** Seals signing secrets at rest (libSQL's signing-key store). Default: none. */
+  readonly secrets?: SecretBox;
 }
 
 /** The stores over one database, whichever kind it is. */
@@ -32,6 +35,11 @@ export interface OpenStores {
   readonly totp: DrizzleTotpStore | null;
   /** Counters shared by every process on the database: for the throttles' `store`. */
   readonly throttles: ThrottleStore;
+  /**
+   * All of `openLibsqlStores`' stores when the URL is libSQL's, signing keys and nonces
+   * included; null on Postgres, which has no store for those yet.
+   */
+  readonly sqlite: LibsqlStores | null;
   /** Closes the connections. */
   close(): Promise<void>;
 }
@@ -41,12 +49,14 @@ export async function openStores(options: OpenStoresOptions): Promise<OpenStores
   const migrate = options.migrate ?? true;
   if (isPostgresUrl(options.url)) {
     const { tokens, users, oneTime, throttles, close } = await openPostgresStores({ url: options.url, migrate });
-    return { kind: 'postgres', tokens, users, oneTime, totp: null, throttles, close };
+    return { kind: 'postgres', tokens, users, oneTime, totp: null, throttles, sqlite: null, close };
   }
-  const { tokens, users, oneTime, totp, throttles, close } = await openLibsqlStores({
+  const sqlite = await openLibsqlStores({
     url: options.url,
     migrate,
     ...(options.authToken !== undefined && { authToken: options.authToken }),
+    ...(options.secrets !== undefined && { secrets: options.secrets }),
   });
-  return { kind: 'libsql', tokens, users, oneTime, totp, throttles, close: async () => close() };
+  const { tokens, users, oneTime, totp, throttles } = sqlite;
+  return { kind: 'libsql', tokens, users, oneTime, totp, throttles, sqlite, close: async () => sqlite.close() };
 }

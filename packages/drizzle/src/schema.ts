@@ -120,3 +120,38 @@ export const latchkeyTotpBackupCodes = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.userId, table.digest] })],
 );
+
+/**
+ * Signing keys for Hawk and RFC 9421 (`@latchkey/signatures`). `key` is base64 text (every
+ * driver, D1 included, round-trips text; blobs come back as different types): a public key's
+ * SPKI DER as it is, or for `hmac-sha256` the shared secret sealed with AES-256-GCM under the
+ * server key, never the secret itself. `scopes` is space-separated, as for tokens.
+ */
+export const latchkeySigningKeys = sqliteTable(
+  'latchkey_signing_keys',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    algorithm: text('algorithm').notNull(),
+    key: text('key').notNull(),
+    scopes: text('scopes').notNull().default(''),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at'),
+  },
+  (table) => [index('latchkey_signing_keys_user_id_idx').on(table.userId)],
+);
+
+/**
+ * Nonces of signed requests (`@latchkey/signatures`' replay store), shared by every process
+ * on the database: a key is `scheme:keyid:nonce`, kept until the request carrying it could no
+ * longer pass the clock.
+ */
+export const latchkeyNonces = sqliteTable(
+  'latchkey_nonces',
+  {
+    key: text('key').primaryKey(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  // Purging expired nonces.
+  (table) => [index('latchkey_nonces_expires_at_idx').on(table.expiresAt)],
+);

@@ -3,6 +3,7 @@
  * contracts. Runner-agnostic: each suite is a list of `{ name, run }` to register with
  * Vitest, `bun test`, `deno test` or `node:test`.
  */
+export { check, checkEqual } from './assert.ts';
 export type { ConformanceCase } from './conformance-case.ts';
 export { oneTimeStoreConformance } from './one-time-store-conformance.ts';
 export { throttleStoreConformance } from './throttle-store-conformance.ts';
