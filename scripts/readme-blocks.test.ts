@@ -28,6 +28,7 @@ const READMES: Record<string, 'node' | 'bun' | 'workers' | 'deno'> = {
   'packages/two-factor/README.md': 'node',
   'packages/signatures/README.md': 'node',
   'examples/node-hono/README.md': 'node',
+  'packages/redis/README.md': 'node',
 };
 
 const TYPES = {

@@ -4,7 +4,7 @@
  * with its socket in that folder, trusted for local use only, deleted afterwards.
  * As root (CI), the server runs as the `postgres` user, since Postgres refuses root.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,8 @@ export interface PostgresServer {
   start(): Promise<void>;
   /** Stops it and deletes the cluster. */
   destroy(): Promise<void>;
+  /** The same, synchronously: for a process 'exit' handler, where nothing can be awaited. */
+  destroySync(): void;
 }
 
 function binDir(): string {
@@ -44,8 +46,9 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   const asRoot = process.getuid?.() === 0;
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-postgres-'));
   if (asRoot) await run('chown', ['postgres:postgres', dir]);
-  const pg = (tool: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args);
+  const command = (tool: string, args: string[]): [string, string[]] =>
+    asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]] : [join(bin, tool), args];
+  const pg = (tool: string, args: string[]) => run(...command(tool, args));
   const data = join(dir, 'data');
   await pg('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
   const port = await freePort();
@@ -77,6 +80,12 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     },
     destroy: async () => {
       if (running) await stop();
+      running = false;
+      rmSync(dir, { recursive: true, force: true });
+    },
+    destroySync: () => {
+      if (running) execFileSync(...command('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']), { stdio: 'ignore' });
+      running = false;
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -10,7 +10,10 @@ import {
   createPasswordHasher,
   createTokenService,
   isAdminUser,
+  loginThrottle,
+  MemoryThrottleStore,
   type PasswordHasher,
+  type ThrottleStore,
   type TokenStore,
   tokenAuth,
   type UserStore,
@@ -30,7 +33,13 @@ export interface AppOptions<U extends AuthUser> {
   readonly users: UserStore<U>;
   /** Hashes and checks passwords. Default `createPasswordHasher()` (PBKDF2, 100,000 iterations). */
   readonly passwords?: PasswordHasher;
-  /** The client's address, for the logs and throttles of a real app. Default: unknown. */
+  /**
+   * Where the login throttle counts (5 attempts a minute per username, 30 per address).
+   * Default a `MemoryThrottleStore`, for this process alone; the server passes the
+   * database's, so every process on one database counts together.
+   */
+  readonly throttles?: ThrottleStore;
+  /** The client's address, for the throttles. Default: the Hono adapter's `hostAddress` (the socket's peer on Node). */
   readonly clientAddress?: (c: Context) => string | null | undefined;
   /** Signing keys for `GET`/`POST /api/signed` (Hawk, RFC 9421). Default none: no such routes. */
   readonly signingKeys?: SigningKeyStore;
@@ -48,20 +57,22 @@ export const TOKEN_TTL_MS = 10 * 60 * 60 * 1000;
 /** Builds the demo's Hono app: `/` public, `/api/me` and `/api/admin` protected, `/auth/*` the token endpoints. */
 export function createApp<U extends AuthUser>(options: AppOptions<U>) {
   const { users, clientAddress } = options;
+  // One login throttle for every password check (the login endpoints and Basic alike).
+  const throttle = loginThrottle({ store: options.throttles ?? new MemoryThrottleStore() });
   const passwords = options.passwords ?? createPasswordHasher();
   const tokens = createTokenService({ store: options.tokens, ttl: TOKEN_TTL_MS });
   const signIn = options.signIn ? demoSignIn<U>(options.signIn) : null;
   // Token first: its challenge is what a 401 answers with. Basic is there for curl -u, and
   // refuses users with TOTP on: it has no second call to carry the code.
-  const basic = basicAuth({ users, passwords, ...(signIn && { secondFactor: signIn.totp }) });
+  const basic = basicAuth({ users, passwords, throttle, ...(signIn && { secondFactor: signIn.totp }) });
   const base = createLatchkey<U>({ authenticators: [tokenAuth({ tokens, users }), basic] });
-  const hostOptions = { clientAddress };
+  const hostOptions = clientAddress ? { clientAddress } : {};
 
   const app = new Hono()
     // POST /auth/token, /auth/logout, GET /auth/me…; every other path goes on to the routes below.
     .use(
       authEndpoints(
-        { tokens, users, passwords, ...(options.account && demoAccountEndpoints(options.account)), ...signIn?.endpoints },
+        { tokens, users, passwords, throttle, ...(options.account && demoAccountEndpoints(options.account)), ...signIn?.endpoints },
         hostOptions,
       ),
     )

@@ -63,7 +63,7 @@ export {
   type RedeemResult,
 } from './one-time/one-time-tokens.ts';
 export { MemoryThrottleStore, type MemoryThrottleStoreOptions } from './throttling/memory-throttle-store.ts';
-export { MemoryTokenStore } from './tokens/memory-token-store.ts';
+export { MemoryTokenStore, type MemoryTokenStoreOptions } from './tokens/memory-token-store.ts';
 export { type MemoryUser, MemoryUserStore, type MemoryUserStoreOptions } from './users/memory-user-store.ts';
 export { createPasswordHasher, type PasswordHasher, type PasswordHasherOptions } from './users/password.ts';
 export {
@@ -111,7 +111,17 @@ export {
   type VerifyTokenResult,
 } from './tokens/token-service.ts';
 export { isDrfKey } from './tokens/drf-key.ts';
-export { isTokenRecord, type TokenLimit, type TokenRecord, type TokenStore, type TokenTouch } from './tokens/token-store.ts';
+export {
+  isTokenRecord,
+  type Revocation,
+  TOKEN_PURPOSES,
+  type TokenLimit,
+  type TokenPurpose,
+  type TokenRecord,
+  type TokenStore,
+  type TokenTouch,
+  type TokenWithUser,
+} from './tokens/token-store.ts';
 export { type AuthUser, emailKey, type NewUser, type UserChanges, type UserStore } from './users/user-store.ts';
 export { MAX_USERNAME_LENGTH, normalizeUsername, usernameProblems } from './users/username.ts';
 export { CSRF_HEADER, type CsrfOptions, type CsrfProtection, csrfProtection } from './schemes/csrf.ts';

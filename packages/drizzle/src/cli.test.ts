@@ -15,7 +15,9 @@ import { startPostgresServer } from '../../../scripts/test-servers/postgres.ts';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '@latchkey/signatures';
+import { createTestDatabase } from '../test/postgres-database.ts';
 import { type LibsqlStores, openLibsqlStores } from './libsql.ts';
+import { type OpenPostgresStores, openPostgresStores } from './node-postgres.ts';
 import { DrizzleSigningKeyStore } from './signing-key-store.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -35,7 +37,8 @@ interface Run {
  * The command bundled from source (the `source` condition, so never a stale dist/) into one
  * file that plain node runs. Through tsx each run would cost 2-3 s of CPU here, its loader
  * hooks seeing every one of drizzle's modules; bundled, about 0.6 s. @libsql/client, which
- * loads a native addon, stays external and resolves from the workspace's node_modules.
+ * loads a native addon, stays external and resolves from the workspace's node_modules, and
+ * so does pg (which names an optional native module the bundler cannot find).
  */
 const bundleDir = join(root, 'node_modules/.cache/latchkey-cli-test');
 const bundle = join(bundleDir, `cli-${process.pid}.mjs`);
@@ -73,6 +76,22 @@ function expectFailure(run: Run, code: number, message: RegExp): void {
   expect(run.code).toBe(code);
 }
 
+beforeAll(async () => {
+  mkdirSync(bundleDir, { recursive: true });
+  await build({
+    entryPoints: [cli],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    conditions: ['source'],
+    external: ['@libsql/client', 'pg'],
+    logLevel: 'silent',
+  });
+}, 60_000);
+afterAll(() => rmSync(bundle, { force: true }));
+
 const tokenOf = (run: Run) => /^Generated token (\S+) for user \S+\n$/.exec(run.stdout)?.[1] ?? '';
 
 describe('latchkey', () => {
@@ -109,7 +128,6 @@ describe('latchkey', () => {
   afterAll(() => {
     stores?.close();
     rmSync(cwd, { recursive: true, force: true });
-    rmSync(bundle, { force: true });
   });
 
   it('--help describes every command and exits 0', SLOW, async () => {
@@ -229,9 +247,9 @@ describe('latchkey', () => {
     const carol = await addUser('carol');
     const earlier = await addToken(carol);
     const token = tokenOf(await latchkey(cwd, ['createtoken', 'carol', '-r'], env));
-    expect(await service().verify(earlier.token)).toEqual({ ok: false, reason: 'unknown' });
+    expect(await service().verify(earlier.token)).toEqual({ ok: false, reason: 'revoked' });
     expect((await service().verify(token)).ok).toBe(true);
-    expect(await stores.tokens.listForUser(carol)).toHaveLength(1);
+    expect((await stores.tokens.listForUser(carol)).filter((record) => record.revokedAt === null)).toHaveLength(1);
   });
 
   it("tokens lists a user's tokens without their secrets or digests", SLOW, async () => {
@@ -264,26 +282,28 @@ describe('latchkey', () => {
       id,
       userId: alice,
       digest: id.padEnd(64, '0'),
+      purpose: 'api' as const,
       name: null,
       scopes: [],
       createdAt: Date.now(),
       expiresAt: null,
       lastUsedAt: null,
+      revokedAt: null,
     });
     const [target, other] = [record('revoke-target'), record('revoke-other')];
     await stores.tokens.insert(target);
     await stores.tokens.insert(other);
     const result = await latchkey(cwd, ['revoke', 'revoke-target'], env);
     expect(result).toEqual({ code: 0, stdout: 'Revoked token revoke-target\n', stderr: '' });
-    expect(await stores.tokens.findByDigest(target.digest)).toBeNull();
-    expect(await stores.tokens.findByDigest(other.digest)).toMatchObject({ id: 'revoke-other' });
+    expect((await stores.tokens.findByDigest(target.digest))?.revokedAt).toEqual(expect.any(Number));
+    expect(await stores.tokens.findByDigest(other.digest)).toMatchObject({ id: 'revoke-other', revokedAt: null });
   });
 
   it('revoke -- <token-id> takes an id that starts with "-"', SLOW, async () => {
     const created = await addToken(alice);
     const result = await latchkey(cwd, ['revoke', '--', created.record.id], env);
     expect(result).toEqual({ code: 0, stdout: `Revoked token ${created.record.id}\n`, stderr: '' });
-    expect(await service().verify(created.token)).toEqual({ ok: false, reason: 'unknown' });
+    expect(await service().verify(created.token)).toEqual({ ok: false, reason: 'revoked' });
   });
 
   it("revoke --user revokes all of the user's tokens", SLOW, async () => {
@@ -292,7 +312,7 @@ describe('latchkey', () => {
     await addToken(frank);
     const result = await latchkey(cwd, ['revoke', '--user', 'frank'], env);
     expect(result.stdout).toBe('Revoked 2 tokens of user frank\n');
-    expect(await stores.tokens.listForUser(frank)).toEqual([]);
+    expect((await stores.tokens.listForUser(frank)).map((record) => record.revokedAt !== null)).toEqual([true, true]);
   });
 
   it('purge deletes expired tokens and one-time tokens, and keeps live ones', SLOW, async () => {
@@ -580,5 +600,46 @@ describe('latchkey', () => {
         it(what, SLOW, async () => expectFailure(await latchkey(cwd, args, extra ?? keyEnv), code, message));
       }
     });
+  });
+});
+
+describe('latchkey on a Postgres server', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'latchkey-cli-pg-'));
+  let url = '';
+  let stores: OpenPostgresStores;
+  beforeAll(async () => {
+    url = await createTestDatabase(`cli_${process.pid}`);
+  });
+  afterAll(async () => {
+    await stores?.close();
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it('says a database that was never migrated needs "latchkey migrate"', SLOW, async () => {
+    expectFailure(await latchkey(cwd, ['tokens', 'alice', '--db', url]), 1, /no Latchkey tables: run "latchkey migrate"/);
+  });
+
+  it('migrates, creates a user and a token the app accepts, lists, revokes and purges, from a postgres:// URL', SLOW, async () => {
+    const env = { LATCHKEY_SECRET: SECRET, LATCHKEY_DATABASE_URL: url };
+    expect((await latchkey(cwd, ['migrate'], env)).stdout).toBe('Database is up to date.\n');
+    expect((await latchkey(cwd, ['createuser', 'alice', '--staff', '--password-stdin'], env, 'a long password\n')).stdout).toBe(
+      'Created staff user alice (id 1)\n',
+    );
+    const token = tokenOf(await latchkey(cwd, ['createtoken', 'alice', '--name', 'ci', '--scope', 'read'], env));
+    stores = await openPostgresStores({ url, migrate: false });
+    const verified = await createTokenService({ store: stores.tokens, secret: SECRET }).verify(token);
+    if (!verified.ok) throw new Error(`the app refused the token: ${verified.reason}`);
+    expect(verified.record).toMatchObject({ userId: '1', name: 'ci', scopes: ['read'] });
+    expect(await createPasswordHasher().verify('a long password', await stores.users.getPasswordHash('1'))).toBe(true);
+    expect((await latchkey(cwd, ['tokens', 'alice'], env)).stdout).toMatch(new RegExp(`^ID .*\n${verified.record.id} +ci +read `));
+    expect((await latchkey(cwd, ['revoke', verified.record.id], env)).stdout).toBe(`Revoked token ${verified.record.id}\n`);
+    expect(await createTokenService({ store: stores.tokens, secret: SECRET }).verify(token)).toEqual({ ok: false, reason: 'revoked' });
+    expect((await latchkey(cwd, ['purge'], env)).stdout).toMatch(/^Purged \d+ expired tokens? /);
+  });
+
+  it('reports a server it cannot reach in one line, without the password from the URL', SLOW, async () => {
+    const result = await latchkey(cwd, ['migrate', '--db', 'postgres://someone:s3cret-pw@127.0.0.1:1/app']);
+    expectFailure(result, 1, /ECONNREFUSED/);
+    expect(result.stderr).not.toContain('s3cret-pw');
   });
 });

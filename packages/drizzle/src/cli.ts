@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `latchkey`: DRF's `drf_create_token`, grown up. Manages users and tokens in a libSQL
- * database (a local file, or remote with an auth token) from the command line.
+ * database (a local file, or remote with an auth token) or on a Postgres server
+ * (`postgres://…`) from the command line.
  *
  * Tokens and password hashes are made by core's token service and password hasher, so a
  * token made here is one the app accepts, provided both use the same `LATCHKEY_SECRET`
@@ -27,7 +28,8 @@ import { parseDuration } from './duration.ts';
 import { readDjangoPostgres } from './django-postgres.ts';
 import { formatDjangoReport, importDjango, readDjangoSqlite } from './import-django.ts';
 import { latchkeySigningKeys } from './schema.ts';
-import { DEFAULT_DATABASE_URL, type LibsqlStores, openLibsqlStores } from './libsql.ts';
+import { DEFAULT_DATABASE_URL, type LibsqlStores } from './libsql.ts';
+import { type OpenStores, openStores } from './open-stores.ts';
 
 const USAGE = `Usage: latchkey <command> [options]
 
@@ -64,7 +66,8 @@ Commands:
       --expires <duration>      imported tokens stop working after this (default: never)
 
 Options:
-  --db <url>                    database: file:path.db, libsql://…, https://…
+  --db <url>                    database: file:path.db, libsql://…, https://…,
+                                postgres://user:password@host:port/database
                                 (default: $LATCHKEY_DATABASE_URL, else ${DEFAULT_DATABASE_URL})
   -h, --help                    show this help
 
@@ -87,7 +90,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 interface Context {
-  readonly stores: LibsqlStores;
+  readonly stores: OpenStores;
   readonly tokens: TokenService;
   readonly args: readonly string[];
   readonly values: Values;
@@ -110,7 +113,7 @@ const COMMANDS: Record<string, Command> = {
   migrate: {
     options: {},
     required: [],
-    // openLibsqlStores has already migrated by the time this runs.
+    // openStores has already migrated by the time this runs.
     run: async () => 'Database is up to date.',
   },
 
@@ -283,7 +286,7 @@ async function createKey({ stores, args: [username = ''], values }: Context): Pr
   } catch (error) {
     throw new CommandError(`${file} is not a ${algorithm} public key (PEM "PUBLIC KEY")`, { cause: error });
   }
-  await stores.signingKeys.insert(created.record);
+  await sqliteOnly(stores).signingKeys.insert(created.record);
   const { id } = created.record;
   if (values.json) return JSON.stringify({ id, key: created.secret, algorithm });
   const lines = [`Created ${algorithm} key for user ${username}`, `id:        ${id}`, `algorithm: ${algorithm}`];
@@ -293,7 +296,7 @@ async function createKey({ stores, args: [username = ''], values }: Context): Pr
 
 async function listKeys({ stores, args: [username = ''] }: Context): Promise<string> {
   // Listing never opens a sealed secret: the rows are read through the table, not the store.
-  const rows = await stores.db
+  const rows = await sqliteOnly(stores).db
     .select({ id: latchkeySigningKeys.id, algorithm: latchkeySigningKeys.algorithm, scopes: latchkeySigningKeys.scopes, createdAt: latchkeySigningKeys.createdAt, expiresAt: latchkeySigningKeys.expiresAt })
     .from(latchkeySigningKeys)
     .where(eq(latchkeySigningKeys.userId, await requireUserId(stores, username)))
@@ -306,7 +309,7 @@ async function listKeys({ stores, args: [username = ''] }: Context): Promise<str
 }
 
 async function revokeKey({ stores, args: [id = ''] }: Context): Promise<string> {
-  if (!(await stores.signingKeys.delete(id))) throw new CommandError(`no signing key with id "${id}"`);
+  if (!(await sqliteOnly(stores).signingKeys.delete(id))) throw new CommandError(`no signing key with id "${id}"`);
   return `Revoked signing key ${id}`;
 }
 
@@ -323,7 +326,13 @@ function parseExpires(expires: string | undefined): number | null {
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-async function requireUserId(stores: LibsqlStores, username: string): Promise<string> {
+/** The SQLite stores, for what Postgres has no store for yet (signing keys). */
+function sqliteOnly(stores: OpenStores): LibsqlStores {
+  if (!stores.sqlite) throw new CommandError('signing keys are not stored on Postgres yet: use a libSQL database');
+  return stores.sqlite;
+}
+
+async function requireUserId(stores: OpenStores, username: string): Promise<string> {
   const user = await stores.users.findByUsername(normalizeUsername(username));
   if (!user) throw new CommandError(`unknown user "${username}"`);
   return user.id;
@@ -398,7 +407,7 @@ async function main(argv: readonly string[]): Promise<string> {
     throw new CommandError(`no database at ${path}: run "latchkey migrate" first`);
   }
   const authToken = process.env.LATCHKEY_DATABASE_AUTH_TOKEN || undefined;
-  const stores = await openLibsqlStores({ url, migrate: name === 'migrate', ...(authToken && { authToken }), ...signingSecrets() });
+  const stores = await openStores({ url, migrate: name === 'migrate', ...(authToken && { authToken }), ...signingSecrets() });
   try {
     const tokens = createTokenService({
       store: stores.tokens,
@@ -407,12 +416,13 @@ async function main(argv: readonly string[]): Promise<string> {
     });
     return await command.run({ stores, tokens, args, values: parsed.values });
   } catch (error) {
-    if (error instanceof Error && /no such table/.test(error.message)) {
+    // SQLite's and Postgres's words for a missing table.
+    if (error instanceof Error && /no such table|relation "latchkey_\w+" does not exist/.test(error.message)) {
       throw new CommandError('the database has no Latchkey tables: run "latchkey migrate" first', { cause: error });
     }
     throw error;
   } finally {
-    stores.close();
+    await stores.close();
   }
 }
 

@@ -42,5 +42,17 @@ export const migrations: readonly MigrationMeta[] = [
     "bps": true,
     "folderMillis": 1796123905815,
     "hash": "893d5d9c667c13c7f0b3eb3b9104a36062cf0e57cad4d5c6729bafee55055c22"
+  },
+  {
+    "sql": [
+      "CREATE TABLE `latchkey_throttles` (\n\t`key` text PRIMARY KEY NOT NULL,\n\t`count` integer NOT NULL,\n\t`expires_at` integer NOT NULL\n);\n",
+      "\nCREATE INDEX `latchkey_throttles_expires_at_idx` ON `latchkey_throttles` (`expires_at`);",
+      "\nALTER TABLE `latchkey_tokens` ADD `purpose` text DEFAULT 'api' NOT NULL;",
+      "\nALTER TABLE `latchkey_tokens` ADD `revoked_at` integer;",
+      "\nCREATE INDEX `latchkey_tokens_revoked_at_idx` ON `latchkey_tokens` (`revoked_at`);"
+    ],
+    "bps": true,
+    "folderMillis": 1796124263081,
+    "hash": "627b17b3d950548e984f012b3a935d6a1dc8286c5da534d9c257464329c1352a"
   }
 ];

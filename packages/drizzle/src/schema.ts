@@ -1,9 +1,9 @@
 /**
- * The Drizzle schema (SQLite dialect: libSQL, D1, bun:sqlite) for Latchkey's two tables.
+ * The Drizzle schema (SQLite dialect: libSQL, D1, bun:sqlite) for Latchkey's tables.
  *
  * - `latchkey_tokens` holds one row per issued token. The plaintext token is never stored:
  *   `digest` is core's SHA-256 (or HMAC-SHA256) of it, unique and therefore indexed, and
- *   every request looks a token up by it.
+ *   every request looks a token up by it. Revoked rows keep `revoked_at` until purged.
  * - `latchkey_one_time_tokens` holds the one-time tokens the account flows mail (reset,
  *   activation, email change): a digest again, never the token, found by the public id the
  *   token carries, consumed by one atomic DELETE.
@@ -11,6 +11,8 @@
  *   users table does not need it: implement core's `UserStore` over that table instead
  *   (see the README), and tokens refer to its ids through `user_id`, which is text so any
  *   key fits.
+ * - `latchkey_throttles` holds the throttles' expiring counters, so every instance on the
+ *   database counts against one limit.
  *
  * All times are integer milliseconds since the epoch, as core counts them.
  */
@@ -24,17 +26,23 @@ export const latchkeyTokens = sqliteTable(
     id: text('id').primaryKey(),
     userId: text('user_id').notNull(),
     digest: text('digest').notNull().unique(),
+    // 'api' or 'session': core checks it on every verification.
+    purpose: text('purpose', { enum: ['api', 'session'] }).notNull().default('api'),
     name: text('name'),
     scopes: text('scopes').notNull().default(''),
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at'),
     lastUsedAt: integer('last_used_at'),
+    // Soft revocation: the row stays as an audit trail until purged.
+    revokedAt: integer('revoked_at'),
   },
   (table) => [
     // Listing, revoking and counting a user's tokens (the per-user limit).
     index('latchkey_tokens_user_id_idx').on(table.userId),
     // Purging expired tokens.
     index('latchkey_tokens_expires_at_idx').on(table.expiresAt),
+    // The revocation feed (what was revoked since a time) and purging revoked tokens.
+    index('latchkey_tokens_revoked_at_idx').on(table.revokedAt),
   ],
 );
 
@@ -77,6 +85,17 @@ export const latchkeyUsers = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (table) => [uniqueIndex('latchkey_users_email_lower_unique').on(sql`lower(${table.email})`)],
+);
+
+/** Throttle counters shared by every instance: one row per key and window. */
+export const latchkeyThrottles = sqliteTable(
+  'latchkey_throttles',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('latchkey_throttles_expires_at_idx').on(table.expiresAt)],
 );
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Both stores over a synchronous SQLite driver (better-sqlite3, `libsql`, bun:sqlite), the
+ * The stores over a synchronous SQLite driver (better-sqlite3, `libsql`, bun:sqlite), the
  * part every driver shares: WAL mode, migrations, and writes that are durable when
  * acknowledged and never freeze the event loop (`sqlite-writes.ts`). Each driver's module
  * opens its connection and hands it here; this file imports no driver.
@@ -12,6 +12,7 @@ import type { SecretBox } from '@latchkey/signatures';
 import { DrizzleOneTimeStore } from './one-time-store.ts';
 import { DrizzleReplayStore } from './replay-store.ts';
 import { DrizzleSigningKeyStore } from './signing-key-store.ts';
+import { DrizzleThrottleStore } from './throttle-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
 import { DrizzleTotpStore } from './totp-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
@@ -47,6 +48,8 @@ export interface SqliteStores {
   readonly signingKeys: DrizzleSigningKeyStore;
   /** Signed requests' nonces in `latchkey_nonces`, their shared replay store. */
   readonly nonces: DrizzleReplayStore;
+  /** Counters in `latchkey_throttles`, shared by every process on the database: for the throttles' `store`. */
+  readonly throttles: DrizzleThrottleStore;
   /** Closes the connection. */
   close(): void;
 }
@@ -63,6 +66,7 @@ const USER_READS = new Set<PropertyKey>(['findById', 'findByUsername', 'findByEm
 const ONE_TIME_READS = new Set<PropertyKey>(['find']);
 const TOTP_READS = new Set<PropertyKey>(['find', 'countBackupCodes']);
 const SIGNING_KEY_READS = new Set<PropertyKey>(['find', 'listForUser']);
+const THROTTLE_READS = new Set<PropertyKey>(['get']);
 
 /** How long migrations at open may block: nothing is served yet (ms). */
 const OPEN_BUSY_TIMEOUT_MS = 5_000;
@@ -86,7 +90,7 @@ export async function syncStores(
     connection.exec(`PRAGMA busy_timeout = ${LOCK_POLL_MS}`);
     const writes = serialWrites(connection, options.busyTimeout === undefined ? {} : { busyTimeout: options.busyTimeout });
     const users = syncStore('DrizzleUserStore', DrizzleUserStore, () => new DrizzleUserStore(db), USER_READS, writes);
-    const tokens = syncStore('DrizzleTokenStore', DrizzleTokenStore, () => new DrizzleTokenStore(db), TOKEN_READS, writes);
+    const tokens = syncStore('DrizzleTokenStore', DrizzleTokenStore, () => new DrizzleTokenStore(db, { users }), TOKEN_READS, writes);
     const oneTime = syncStore('DrizzleOneTimeStore', DrizzleOneTimeStore, () => new DrizzleOneTimeStore(db), ONE_TIME_READS, writes);
     // Its writes of two statements (save, enable, delete) then run in one transaction too.
     const totp = syncStore('DrizzleTotpStore', DrizzleTotpStore, () => new DrizzleTotpStore(db), TOTP_READS, writes);
@@ -94,6 +98,8 @@ export async function syncStores(
     const signingKeys = syncStore('DrizzleSigningKeyStore', DrizzleSigningKeyStore, () => new DrizzleSigningKeyStore(db, secrets), SIGNING_KEY_READS, writes);
     // Every remember is a write (an upsert), so all go through the write queue.
     const nonces = syncStore('DrizzleReplayStore', DrizzleReplayStore, () => new DrizzleReplayStore(db), new Set(), writes);
+    // An increment is a write (one upsert): serialised like the others.
+    const throttles = syncStore('DrizzleThrottleStore', DrizzleThrottleStore, () => new DrizzleThrottleStore(db), THROTTLE_READS, writes);
     return {
       db,
       driver,
@@ -103,6 +109,7 @@ export async function syncStores(
       totp,
       signingKeys,
       nonces,
+      throttles,
       close: () => void connection.close(),
     };
   } catch (error) {
