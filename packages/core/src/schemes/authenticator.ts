@@ -48,6 +48,11 @@ export interface Identity<U extends AuthUser = AuthUser> {
 export interface HostContext {
   /** The client's IP address as the host sees it; null when unknown. */
   readonly clientAddress?: string | null;
+  /**
+   * Keeps the host alive for `promise` after the response is sent (Workers'
+   * `ctx.waitUntil`); absent: the host has no such thing, and work is awaited in the request.
+   */
+  readonly waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 /** The outcome of one authenticator. Build it with `skip`, `success` and `fail`. */

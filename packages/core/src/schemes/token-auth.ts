@@ -41,7 +41,7 @@ export function tokenAuth<U extends AuthUser>(options: TokenAuthOptions<U>): Aut
 
   return {
     name,
-    async authenticate(request) {
+    async authenticate(request, host) {
       const header = parseAuthorization(request, keyword);
       switch (header.kind) {
         case 'absent':
@@ -54,11 +54,10 @@ export function tokenAuth<U extends AuthUser>(options: TokenAuthOptions<U>): Aut
       if (!isVisibleAscii(header.credentials)) {
         return fail('Invalid token header. Token string should not contain invalid characters.');
       }
-      const verified = await tokens.verify(header.credentials);
-      if (!verified.ok) return fail('Invalid token.');
-      const user = await users.findById(verified.record.userId);
-      if (!user || !user.isActive) return fail('User inactive or deleted.');
-      return success(user, verified.record);
+      // An API token only: a session's value in a header is as unknown as a random string.
+      const verified = await tokens.authenticate(header.credentials, 'api', users, host);
+      if (!verified.ok) return fail(verified.reason === 'inactive' ? 'User inactive or deleted.' : 'Invalid token.');
+      return success(verified.user, verified.record);
     },
     challenge: (error) => tokenChallenge(keyword, realm, error),
   };
