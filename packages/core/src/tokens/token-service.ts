@@ -12,7 +12,12 @@ import type { HostContext } from '../schemes/authenticator.ts';
 import type { AuthUser, UserStore } from '../users/user-store.ts';
 import { assertTokenPrefix, DEFAULT_TOKEN_PREFIX, digestToken, generateToken, isWellFormedToken } from './token.ts';
 import { TOKEN_PURPOSES, type TokenPurpose, type TokenRecord, type TokenStore } from './token-store.ts';
-import { createVerifiedTokenCache, resolveCacheOptions, type TokenCacheOptions } from './verified-token-cache.ts';
+import {
+  createVerifiedTokenCache,
+  resolveCacheOptions,
+  type TokenCacheOptions,
+  type TokenCacheView,
+} from './verified-token-cache.ts';
 
 /** Options for `createTokenService`. Durations are milliseconds. */
 export interface TokenServiceOptions {
@@ -104,6 +109,8 @@ const RECENT_REVOCATIONS = 256;
 export interface TokenService {
   /** The token prefix, for schemes that look for tokens elsewhere than a header. */
   readonly prefix: string;
+  /** What the verified-token cache holds now, for tests and measurements; null when it is off. */
+  readonly cache: TokenCacheView | null;
   /** Issues a token; `{ ok: false, reason: "limit" }` at the per-user limit. */
   create(userId: string, input?: CreateTokenInput): Promise<CreateTokenResult>;
   /**
@@ -259,6 +266,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
 
   return {
     prefix,
+    cache: cache && { get size() { return cache.size; }, digests: () => cache.digests() },
 
     async create(userId, input = {}) {
       const scopes = [...(input.scopes ?? [])];

@@ -57,8 +57,16 @@ export interface CacheEntry {
   readonly cachedAt: number;
 }
 
+/** What a cache holds, as `TokenService.cache` shows it. */
+export interface TokenCacheView {
+  /** Entries held now. */
+  readonly size: number;
+  /** The keys: token digests, never tokens. */
+  digests(): IterableIterator<string>;
+}
+
 /** The cache as the token service uses it; not exported from the package. */
-export interface VerifiedTokenCache {
+export interface VerifiedTokenCache extends TokenCacheView {
   /**
    * The entry for `digest` if it may be served at `at`; undefined means "ask the store".
    * Waits for the revocation feed when it is older than the interval.
@@ -72,8 +80,6 @@ export interface VerifiedTokenCache {
   invalidate(): void;
   /** Evicts every entry that `matches`, after a revocation through this process. */
   evict(matches: (record: TokenRecord) => boolean): void;
-  /** Entries held now. */
-  readonly size: number;
 }
 
 function assertPositive(name: string, value: number, integer: boolean): void {
@@ -198,5 +204,6 @@ export function createVerifiedTokenCache(
     get size() {
       return entries.size;
     },
+    digests: () => entries.keys(),
   };
 }
