@@ -53,7 +53,8 @@ const toRouter = <U extends AuthUser>(setup: LatchkeySetup<U>): LatchkeyRouter<U
  * a database, say). It runs once per `env` object, so once per isolate, not per request;
  * if it throws or rejects, the request is refused with 503 (fail closed, logged) and the
  * next request tries again.
- * The client address for throttles comes from `CF-Connecting-IP`.
+ * The client address for throttles comes from `CF-Connecting-IP`; store writes that no
+ * answer depends on (a token's last use) go to `ctx.waitUntil`.
  */
 export function withLatchkey<Env, U extends AuthUser = AuthUser>(
   handler: LatchkeyExportedHandler<Env, U>,
@@ -84,7 +85,11 @@ export function withLatchkey<Env, U extends AuthUser = AuthUser>(
         return errorResponse(failClosed(error, logStoreFailure), null);
       }
       const pipeline = router(request);
-      const host = { clientAddress: request.headers.get('CF-Connecting-IP') };
+      // waitUntil: the token service's last-used and refresh writes run after the response.
+      const host = {
+        clientAddress: request.headers.get('CF-Connecting-IP'),
+        waitUntil: (promise: Promise<unknown>) => ctx.waitUntil(promise),
+      };
       const outcome = await pipeline.run(request, host);
       return outcome.ok ? handler.fetch(request, env, ctx, { ...outcome.identity, host }) : outcome.response;
     },
