@@ -37,7 +37,9 @@ export const TOKEN_TTL_MS = 10 * 60 * 60 * 1000;
 export function createApp<U extends AuthUser>(options: AppOptions<U>) {
   const { users, clientAddress } = options;
   const passwords = options.passwords ?? createPasswordHasher();
-  const tokens = createTokenService({ store: options.tokens, ttl: TOKEN_TTL_MS });
+  // The verified-token cache: a repeat request costs one hash, and revocations by another
+  // process sharing the database are seen within a second (packages/core/README.md).
+  const tokens = createTokenService({ store: options.tokens, ttl: TOKEN_TTL_MS, cache: true });
   // Token first: its challenge is what a 401 answers with. Basic is there for curl -u.
   const base = createLatchkey<U>({ authenticators: [tokenAuth({ tokens, users }), basicAuth({ users, passwords })] });
   const hostOptions = { clientAddress };
