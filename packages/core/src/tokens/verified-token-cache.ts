@@ -164,8 +164,9 @@ export function createVerifiedTokenCache(
       entries.delete(digest);
       return undefined;
     }
+    // Re-keyed by the record's own digest string: the one just computed is garbage soon.
     entries.delete(digest);
-    entries.set(digest, entry);
+    entries.set(record.digest, entry);
     return entry;
   };
 
