@@ -13,6 +13,7 @@ import type { AuthUser, UserStore } from '../users/user-store.ts';
 import { assertTokenPrefix, DEFAULT_TOKEN_PREFIX, digestToken, generateToken, isWellFormedToken } from './token.ts';
 import { TOKEN_PURPOSES, type TokenPurpose, type TokenRecord, type TokenStore } from './token-store.ts';
 import {
+  CachedRecord,
   createVerifiedTokenCache,
   resolveCacheOptions,
   type TokenCacheOptions,
@@ -320,12 +321,12 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         const hit = cache.get(digest, users, at);
         const entry = hit instanceof Promise ? await hit : hit;
         // The entry was verified for its own purpose; a token of another one is unknown here.
-        if (entry !== undefined && entry.record.purpose === purpose) {
-          const record = entry.record;
-          const used = await recordUse(record, at, host);
-          if (used !== record) entry.record = used;
-          if (revokedDuring(since, used)) return REVOKED;
-          return { ok: true as const, record: used, user: entry.user as U };
+        if (entry !== undefined && entry.purpose === purpose) {
+          const used = await recordUse(entry, at, host);
+          const record = used === entry ? entry : cache.refresh(entry, used);
+          if (revokedDuring(since, record)) return REVOKED;
+          // The entry was filled for this very user store: its user is a U.
+          return { ok: true as const, record, user: CachedRecord.userOf(entry) as U };
         }
       }
       const ticket = cache?.ticket() ?? 0;
@@ -347,7 +348,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       if (!user || !user.isActive) return INACTIVE;
       const used = await recordUse(record!, at, host);
       if (revokedDuring(since, used)) return REVOKED;
-      cache?.put(ticket, { record: used, user, users: users as UserStore, cachedAt: startedAt });
+      cache?.put(ticket, used, user, users as UserStore, startedAt);
       return { ok: true as const, record: used, user };
     },
 

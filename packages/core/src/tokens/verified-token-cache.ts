@@ -47,15 +47,61 @@ export const TOKEN_CACHE_DEFAULTS: Required<TokenCacheOptions> = Object.freeze({
   feedLimit: 1_000,
 });
 
-/** One verified token. `record.digest` is the map's key (the same string, not a copy). */
-export interface CacheEntry {
-  record: TokenRecord;
-  readonly user: AuthUser;
-  /** The store the user came from: an entry serves only authenticators over that store. */
-  readonly users: UserStore;
-  /** When the lookup that filled it started. */
-  readonly cachedAt: number;
+/**
+ * One verified token: the record itself, so that an entry is one object, with its user
+ * and time kept in private fields (invisible to spreads, JSON and equality
+ * checks; a handler that reads `auth` sees a token record and nothing else).
+ * `digest` is the map's key (the same string, not a copy).
+ */
+export class CachedRecord implements TokenRecord {
+  readonly id: string;
+  readonly userId: string;
+  readonly digest: string;
+  readonly purpose: TokenRecord['purpose'];
+  readonly name: string | null;
+  readonly scopes: readonly string[];
+  readonly createdAt: number;
+  readonly expiresAt: number | null;
+  readonly lastUsedAt: number | null;
+  readonly revokedAt: number | null;
+  readonly #user: AuthUser;
+  // Milliseconds since the cache was created: a small integer, stored unboxed.
+  readonly #cachedAt: number;
+
+  constructor(record: TokenRecord, fields: Pick<TokenRecord, 'userId' | 'purpose' | 'name' | 'scopes'>, user: AuthUser, cachedAt: number) {
+    this.id = record.id;
+    this.userId = fields.userId;
+    this.digest = record.digest;
+    this.purpose = fields.purpose;
+    this.name = fields.name;
+    this.scopes = fields.scopes;
+    this.createdAt = record.createdAt;
+    this.expiresAt = record.expiresAt;
+    this.lastUsedAt = record.lastUsedAt;
+    this.revokedAt = record.revokedAt;
+    this.#user = user;
+    this.#cachedAt = cachedAt;
+  }
+
+  /** The user this token was verified for. */
+  static userOf(entry: CachedRecord): AuthUser {
+    return entry.#user;
+  }
+
+  /** The same entry with newer expiry and last use, after a write. */
+  static refreshed(entry: CachedRecord, record: TokenRecord): CachedRecord {
+    return new CachedRecord(record, entry, entry.#user, entry.#cachedAt);
+  }
+
+  /** Whether this entry may be served `age` milliseconds into the cache's life, given `maxAge`. */
+  static servable(entry: CachedRecord, age: number, maxAge: number): boolean {
+    return age - entry.#cachedAt < maxAge;
+  }
 }
+
+// Values that repeat across tokens (purposes, client names, scope sets) are kept once, up
+// to this many distinct ones: a database driver hands out a fresh copy in every row.
+const MAX_INTERNED = 4_096;
 
 /** What a cache holds, as `TokenService.cache` shows it. */
 export interface TokenCacheView {
@@ -71,15 +117,28 @@ export interface VerifiedTokenCache extends TokenCacheView {
    * The entry for `digest` if it may be served at `at`; undefined means "ask the store".
    * Waits for the revocation feed when it is older than the interval.
    */
-  get(digest: string, users: UserStore, at: number): CacheEntry | undefined | Promise<CacheEntry | undefined>;
+  get(digest: string, users: UserStore, at: number): CachedRecord | undefined | Promise<CachedRecord | undefined>;
   /** A ticket to take before a store lookup; `put` refuses entries whose ticket is stale. */
   ticket(): number;
-  /** Caches a verified token unless a revocation or a feed read happened since `ticket`. */
-  put(ticket: number, entry: CacheEntry): void;
+  /**
+   * Caches a verified token unless a revocation or a feed read happened since `ticket`;
+   * `startedAt` is when the lookup began.
+   */
+  put(ticket: number, record: TokenRecord, user: AuthUser, users: UserStore, startedAt: number): void;
   /** Called before and after every revocation through this process. */
   invalidate(): void;
+  /** Replaces `entry` by the same token with newer expiry and last use. */
+  refresh(entry: CachedRecord, record: TokenRecord): CachedRecord;
   /** Evicts every entry that `matches`, after a revocation through this process. */
   evict(matches: (record: TokenRecord) => boolean): void;
+}
+
+/** Whether two users carry the same own fields with the same values (`===`, so nested objects must be the same ones). */
+function sameFields(a: AuthUser, b: AuthUser): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if ((a as unknown as Record<string, unknown>)[key] !== (b as unknown as Record<string, unknown>)[key]) return false;
+  return true;
 }
 
 function assertPositive(name: string, value: number, integer: boolean): void {
@@ -120,7 +179,10 @@ export function createVerifiedTokenCache(
 
   // Map iteration follows insertion order: re-inserting on a hit keeps the least recently
   // used entry first, which is all an LRU needs.
-  const entries = new Map<string, CacheEntry>();
+  const entries = new Map<string, CachedRecord>();
+  // The user store whose users the entries hold: the first one to fill the cache. A token
+  // service serves one user store in practice; another one's lookups go to the stores.
+  let cachedFor: UserStore | null = null;
   // Bumped by every feed read and every local revocation: a lookup that spans one of them
   // may have read a record that is revoked by now, so its result is not cached.
   let generation = 0;
@@ -139,7 +201,9 @@ export function createVerifiedTokenCache(
         // A full page may hide more: forgetting everything is always safe.
         if (revocations.length >= feedLimit) entries.clear();
         else for (const revocation of revocations) entries.delete(revocation.digest);
-        generation++;
+        // A lookup in flight may have read one of these records before it was revoked; with
+        // nothing revoked, there is nothing it can have missed.
+        if (revocations.length > 0) generation++;
         since = startedAt - clockSkew;
         fresh = startedAt;
         return true;
@@ -155,18 +219,51 @@ export function createVerifiedTokenCache(
     return reading;
   };
 
-  const lookup = (digest: string, users: UserStore, at: number): CacheEntry | undefined => {
+  const strings = new Map<string, string>();
+  const scopeSets = new Map<string, readonly string[]>();
+  const intern = (text: string): string => {
+    const known = strings.get(text);
+    if (known !== undefined) return known;
+    if (strings.size < MAX_INTERNED) strings.set(text, text);
+    return text;
+  };
+  const internScopes = (scopes: readonly string[]): readonly string[] => {
+    const key = scopes.join(' ');
+    const known = scopeSets.get(key);
+    if (known !== undefined) return known;
+    const kept = Object.freeze(scopes.map(intern));
+    if (scopeSets.size < MAX_INTERNED) scopeSets.set(key, kept);
+    return kept;
+  };
+  // A user with several tokens is kept once while the store answers the same fields for
+  // it; a changed user (deactivated, renamed) replaces it for the entries filled from then.
+  const usersById = new Map<string, AuthUser>();
+  const shareUser = (user: AuthUser): AuthUser => {
+    const known = usersById.get(user.id);
+    if (known !== undefined && sameFields(known, user)) return known;
+    if (usersById.size >= maxEntries) usersById.clear();
+    usersById.set(user.id, user);
+    return user;
+  };
+
+  // Shared values: the owner's id is the user's, repeated values are kept once.
+  const fieldsOf = (record: TokenRecord, user: AuthUser) => ({
+    userId: user.id === record.userId ? user.id : record.userId,
+    purpose: intern(record.purpose) as TokenRecord['purpose'],
+    name: record.name === null ? null : intern(record.name),
+    scopes: internScopes(record.scopes),
+  });
+
+  const lookup = (digest: string, users: UserStore, at: number): CachedRecord | undefined => {
     const entry = entries.get(digest);
     if (entry === undefined) return undefined;
-    const { record } = entry;
+    entries.delete(digest);
     // Expired here may be refreshed in the store (sliding expiry): ask it.
-    if (entry.users !== users || at - entry.cachedAt >= maxAge || (record.expiresAt !== null && record.expiresAt <= at)) {
-      entries.delete(digest);
+    if (users !== cachedFor || !CachedRecord.servable(entry, at - createdAt, maxAge) || (entry.expiresAt !== null && entry.expiresAt <= at)) {
       return undefined;
     }
-    // Re-keyed by the record's own digest string: the one just computed is garbage soon.
-    entries.delete(digest);
-    entries.set(record.digest, entry);
+    // Re-inserted last (most recently used), keyed by the entry's own digest string.
+    entries.set(entry.digest, entry);
     return entry;
   };
 
@@ -190,17 +287,27 @@ export function createVerifiedTokenCache(
       return readFeed().then((ok) => (ok ? lookup(digest, users, now()) : undefined));
     },
     ticket: () => generation,
-    put(ticket, entry) {
-      if (ticket !== generation) return;
-      entries.delete(entry.record.digest);
-      entries.set(entry.record.digest, entry);
+    put(ticket, record, user, users, startedAt) {
+      cachedFor ??= users;
+      // Users of another store are never served from here, so they are not kept either.
+      if (ticket !== generation || users !== cachedFor) return;
+      const shared = shareUser(user);
+      const entry = new CachedRecord(record, fieldsOf(record, shared), shared, startedAt - createdAt);
+      entries.delete(entry.digest);
+      entries.set(entry.digest, entry);
       if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+    },
+    refresh(entry, record) {
+      const refreshed = CachedRecord.refreshed(entry, record);
+      // Only if it is still there: a revocation may have evicted it meanwhile.
+      if (entries.get(entry.digest) === entry) entries.set(entry.digest, refreshed);
+      return refreshed;
     },
     invalidate() {
       generation++;
     },
     evict(matches) {
-      for (const [digest, entry] of entries) if (matches(entry.record)) entries.delete(digest);
+      for (const [digest, entry] of entries) if (matches(entry)) entries.delete(digest);
     },
     get size() {
       return entries.size;
