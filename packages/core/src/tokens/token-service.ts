@@ -205,7 +205,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
    * Records use and slides expiry, writing at most once per interval so the hot path is a
    * read. On a host with `waitUntil` (Workers) the write runs after the response.
    */
-  const recordUse = async (record: TokenRecord, at: number, host: HostContext | undefined): Promise<TokenRecord> => {
+  const recordUse = (record: TokenRecord, at: number, host: HostContext | undefined): TokenRecord | Promise<TokenRecord> => {
     let expiresAt = record.expiresAt;
     let lastUsedAt = record.lastUsedAt;
     if (autoRefresh && ttl !== null && record.expiresAt !== null && at + ttl - record.expiresAt >= minRefreshInterval) {
@@ -219,9 +219,10 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       ...(expiresAt !== record.expiresAt && { expiresAt }),
       ...(lastUsedAt !== record.lastUsedAt && lastUsedAt !== null && { lastUsedAt }),
     });
-    if (host?.waitUntil) host.waitUntil(write.catch(onError));
-    else await write;
-    return { ...record, expiresAt, lastUsedAt };
+    const used = { ...record, expiresAt, lastUsedAt };
+    if (!host?.waitUntil) return write.then(() => used);
+    host.waitUntil(write.catch(onError));
+    return used;
   };
 
   // Revocations through this process, numbered: those in flight (oldest first, as a Map
@@ -233,7 +234,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const finished: { readonly seq: number; readonly matches: (record: TokenRecord) => boolean }[] = [];
   /** Taken when a lookup starts: the first revocation it may overlap. */
   const mark = (): number => {
-    for (const seq of inFlight.keys()) return seq;
+    if (inFlight.size > 0) for (const seq of inFlight.keys()) return seq;
     return revocationSeq + 1;
   };
   /** Whether a revocation that `record` matches overlapped the lookup that began at `since`. */
@@ -308,7 +309,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       const at = now();
       const rejection = refusal(record, digest, purpose, at);
       if (rejection !== null) return rejection;
-      const used = await recordUse(record!, at, undefined);
+      const use = recordUse(record!, at, undefined);
+      const used = use instanceof Promise ? await use : use;
       return revokedDuring(since, used) ? REVOKED : { ok: true, record: used };
     },
 
@@ -322,7 +324,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         const entry = hit instanceof Promise ? await hit : hit;
         // The entry was verified for its own purpose; a token of another one is unknown here.
         if (entry !== undefined && entry.purpose === purpose) {
-          const used = await recordUse(entry, at, host);
+          const use = recordUse(entry, at, host);
+          const used = use instanceof Promise ? await use : use;
           const record = used === entry ? entry : cache.refresh(entry, used);
           if (revokedDuring(since, record)) return REVOKED;
           // The entry was filled for this very user store: its user is a U.
@@ -346,7 +349,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       if (rejection !== null) return rejection;
       if (user === undefined) user = await users.findById(record!.userId);
       if (!user || !user.isActive) return INACTIVE;
-      const used = await recordUse(record!, at, host);
+      const use = recordUse(record!, at, host);
+      const used = use instanceof Promise ? await use : use;
       if (revokedDuring(since, used)) return REVOKED;
       cache?.put(ticket, used, user, users as UserStore, startedAt);
       return { ok: true as const, record: used, user };

@@ -33,18 +33,20 @@ const BASE64URL_VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) BASE64URL_VALUE[ALPHABET.charCodeAt(i)] = i;
 
 // CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), one table entry per byte value.
-const CRC_TABLE = new Uint32Array(256);
+// Signed 32-bit throughout: engines keep int32 in registers, while values above 2^31
+// would become doubles.
+const CRC_TABLE = new Int32Array(256);
 for (let n = 0; n < 256; n++) {
   let c = n;
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  CRC_TABLE[n] = c >>> 0;
+  CRC_TABLE[n] = c;
 }
 
-/** CRC-32 of the first `end` characters of `text`, which are ASCII. */
+/** CRC-32 of the first `end` characters of `text`, which are ASCII; unsigned. */
 export function crc32(text: string, end = text.length): number {
-  let crc = 0xffffffff;
+  let crc = -1;
   for (let i = 0; i < end; i++) crc = CRC_TABLE[(crc ^ text.charCodeAt(i)) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
+  return (crc ^ -1) >>> 0;
 }
 
 /** Throws a `RangeError` unless `prefix` is 0–16 characters of `[A-Za-z0-9_]`. */
@@ -73,14 +75,14 @@ export function generateToken(prefix: string, randomBytes: RandomBytes): string 
 export function isWellFormedToken(token: string, prefix: string): boolean {
   const end = prefix.length + SECRET_LENGTH;
   if (token.length !== end + CHECKSUM_LENGTH || !token.startsWith(prefix)) return false;
-  let crc = 0xffffffff;
+  let crc = -1;
   for (let i = 0; i < prefix.length; i++) crc = CRC_TABLE[(crc ^ token.charCodeAt(i)) & 0xff]! ^ (crc >>> 8);
   for (let i = prefix.length; i < end; i++) {
     const code = token.charCodeAt(i);
     if (code >= 128 || BASE64URL_VALUE[code]! < 0) return false;
     crc = CRC_TABLE[(crc ^ code) & 0xff]! ^ (crc >>> 8);
   }
-  crc = (crc ^ 0xffffffff) >>> 0;
+  crc ^= -1;
   for (let i = 0; i < CHECKSUM_LENGTH; i++) {
     const code = token.charCodeAt(end + i);
     if (code >= 128 || BASE64URL_VALUE[code] !== checksumDigit(crc, i)) return false;
