@@ -17,6 +17,7 @@ import {
 } from '@latchkey/core';
 import { authEndpoints, latchkey } from '@latchkey/hono';
 import { type Context, Hono } from 'hono';
+import { type DemoAccountOptions, demoAccountEndpoints } from './account.ts';
 
 /** What the app is built from. */
 export interface AppOptions<U extends AuthUser> {
@@ -28,6 +29,8 @@ export interface AppOptions<U extends AuthUser> {
   readonly passwords?: PasswordHasher;
   /** The client's address, for the logs and throttles of a real app. Default: unknown. */
   readonly clientAddress?: (c: Context) => string | null | undefined;
+  /** Registration with activation, password change and reset, email change. Default off. */
+  readonly account?: DemoAccountOptions;
 }
 
 /** Lifetime of a token obtained from the demo: ten hours, knox's default. */
@@ -46,7 +49,7 @@ export function createApp<U extends AuthUser>(options: AppOptions<U>) {
 
   return new Hono()
     // POST /auth/token, /auth/logout, GET /auth/me…; every other path goes on to the routes below.
-    .use(authEndpoints({ tokens, users, passwords }, hostOptions))
+    .use(authEndpoints({ tokens, users, passwords, ...(options.account && demoAccountEndpoints(options.account)) }, hostOptions))
     .get('/', latchkey(base.with({ permissions: [allowAny] }), hostOptions), (c) =>
       c.json({
         hello: c.var.user?.username ?? 'anonymous',

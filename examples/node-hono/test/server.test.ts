@@ -2,61 +2,13 @@
  * End to end: the example started for real (`tsx src/server.ts`, as `npm start` does) on a
  * free port and a temporary database, called over HTTP.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERNAME } from '../src/demo.ts';
-
-const exampleDir = fileURLToPath(new URL('..', import.meta.url));
-// tsx's command-line entry, as the example's `start` script runs it.
-const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
-const tsx = join(dirname(tsxPackage), (createRequire(import.meta.url)(tsxPackage) as { bin: string }).bin);
-
-interface Started {
-  readonly child: ChildProcess;
-  readonly stdout: () => string;
-  readonly stderr: () => string;
-  readonly exited: Promise<number | null>;
-}
-
-/** Starts the example with `env` added to this process's environment. */
-function start(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, [tsx, '--conditions=source', 'src/server.ts'], {
-    cwd: exampleDir,
-    env: { ...process.env, HOST: '127.0.0.1', ...env },
-    // Its own process group, so stopping it also stops the Node process tsx starts.
-    detached: true,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
-}
-
-/** Resolves with the origin the server printed, or rejects if it exits first. */
-function listening(started: Started): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      // The whole banner, up to the walk-through's last command.
-      const port = /listening on http:\/\/localhost:(\d+)[^]*curl -si \S+\n/.exec(started.stdout())?.[1];
-      if (port) resolve(`http://127.0.0.1:${port}`);
-    };
-    started.child.stdout!.on('data', check);
-    void started.exited.then((code) => reject(new Error(`example exited with ${code}: ${started.stderr()}`)));
-  });
-}
-
-async function stop(started: Started): Promise<void> {
-  if (started.child.exitCode === null && started.child.signalCode === null) process.kill(-started.child.pid!, 'SIGTERM');
-  await started.exited;
-}
+import { listening, type Started, start, stop } from './example-process.ts';
 
 describe('the Node + Hono example, started for real', { timeout: 30_000 }, () => {
   let dir: string;
@@ -119,6 +71,23 @@ describe('the Node + Hono example, started for real', { timeout: 30_000 }, () =>
     expect(server.stdout()).not.toContain('created');
     const basic = `Basic ${btoa(`${DEMO_USERNAME}:${DEMO_PASSWORD}`)}`;
     expect((await fetch(`${origin}/api/me`, { headers: { Authorization: basic } })).status).toBe(200);
+  });
+
+  // Runs last: it leaves the demo user at its limit on this server.
+  it('counts wrong Basic guesses against the login throttle: the 6th is 429, then the right password and /auth/token too', async () => {
+    const me = (password: string) =>
+      fetch(`${origin}/api/me`, { headers: { Authorization: `Basic ${btoa(`${DEMO_USERNAME}:${password}`)}` } });
+    for (let i = 0; i < 5; i++) expect((await me(`wrong ${i}`)).status).toBe(401);
+    const sixth = await me('wrong 5');
+    expect(sixth.status).toBe(429);
+    expect(Number(sixth.headers.get('Retry-After'))).toBeGreaterThan(0);
+    expect((await me(DEMO_PASSWORD)).status).toBe(429);
+    const obtained = await fetch(`${origin}/auth/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: DEMO_USERNAME, password: DEMO_PASSWORD }),
+    });
+    expect(obtained.status).toBe(429);
   });
 });
 

@@ -26,7 +26,8 @@ export {
   StoreUnavailable,
   Throttled,
 } from './errors.ts';
-export { failClosed, logStoreFailure } from './fail-closed.ts';
+export { failClosed, logStoreFailure, scrubSecrets } from './fail-closed.ts';
+export { DEFAULT_TIMEOUT_MS, TimeLimitExceeded, withTimeLimit } from './time-limit.ts';
 export {
   type AuthContext,
   createLatchkey,
@@ -38,6 +39,19 @@ export {
   type ProtectedHandler,
   toLatchkey,
 } from './latchkey.ts';
+export { type ConsoleMailerOptions, consoleMailer, type EmailMessage, type SendEmail } from './mail/mailer.ts';
+export { MemoryOneTimeStore } from './one-time/memory-one-time-store.ts';
+export type { OneTimeRecord, OneTimeStore } from './one-time/one-time-store.ts';
+export {
+  createOneTimeTokens,
+  type CurrentBinding,
+  type IssueOneTimeInput,
+  ONE_TIME_TOKEN_PREFIX,
+  type OneTimeRejection,
+  type OneTimeTokens,
+  type OneTimeTokensOptions,
+  type RedeemResult,
+} from './one-time/one-time-tokens.ts';
 export { MemoryThrottleStore, type MemoryThrottleStoreOptions } from './throttling/memory-throttle-store.ts';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './tokens/memory-token-store.ts';
 export { type MemoryUser, MemoryUserStore, type MemoryUserStoreOptions } from './users/memory-user-store.ts';
@@ -65,6 +79,7 @@ export {
   type Rate,
   type RateCounter,
   rateCounter,
+  ratePeek,
   rateThrottle,
   type RateThrottleOptions,
   type Throttle,
@@ -96,7 +111,8 @@ export {
   type TokenTouch,
   type TokenWithUser,
 } from './tokens/token-store.ts';
-export type { AuthUser, NewUser, UserStore } from './users/user-store.ts';
+export { type AuthUser, emailKey, type NewUser, type UserChanges, type UserStore } from './users/user-store.ts';
+export { MAX_USERNAME_LENGTH, normalizeUsername, usernameProblems } from './users/username.ts';
 export { CSRF_HEADER, type CsrfOptions, type CsrfProtection, csrfProtection } from './schemes/csrf.ts';
 export type {
   AuthHooks,
@@ -114,7 +130,10 @@ export {
   UnsupportedMediaType,
   ValidationFailed,
 } from './endpoints/http-errors.ts';
-export type { LoginThrottleOptions } from './endpoints/login-throttle.ts';
+export { defaultLoginThrottle, type LoginThrottle, loginThrottle, type LoginThrottleOptions } from './endpoints/login-throttle.ts';
+export type { AccountOptions, AccountUserStore } from './endpoints/account/account.ts';
+export { type AccountMailInput, type AccountMailKind, composeAccountEmail, type ComposeEmail } from './endpoints/account/account-mail.ts';
+export type { AccountThrottleOptions } from './endpoints/account/account-throttle.ts';
 export { type PasswordRules, passwordRules, type PasswordRulesOptions } from './endpoints/password-rules.ts';
 export type { RegisterOptions } from './endpoints/register.ts';
 export { type AuthEndpoints, type AuthEndpointsOptions, createAuthEndpoints } from './endpoints/router.ts';

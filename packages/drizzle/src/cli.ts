@@ -11,7 +11,15 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { createPasswordHasher, createTokenService, type TokenRecord, type TokenService } from '@latchkey/core';
+import {
+  createOneTimeTokens,
+  createPasswordHasher,
+  createTokenService,
+  normalizeUsername,
+  type TokenRecord,
+  type TokenService,
+  usernameProblems,
+} from '@latchkey/core';
 import { parseDuration } from './duration.ts';
 import { DEFAULT_DATABASE_URL, type LibsqlStores, openLibsqlStores } from './libsql.ts';
 
@@ -21,6 +29,7 @@ Commands:
   migrate                       create or update the Latchkey tables
   createuser <username>         create a user
       --staff                   make the user staff (passes isAdminUser)
+      --email <address>         the user's email address (password reset mails it)
       --password-stdin          read the password from the first line of stdin
                                 (without it the user cannot log in with a password)
   createtoken <username>        generate a token and print it, once
@@ -31,7 +40,7 @@ Commands:
   tokens <username>             list a user's live tokens (never their secrets)
   revoke <token-id>             revoke one token (ids as the tokens command lists them)
   revoke --user <username>      revoke all of a user's tokens
-  purge                         delete expired tokens
+  purge                         delete expired tokens and one-time tokens (mailed links)
 
 Options:
   --db <url>                    database: file:path.db, libsql://…, https://…
@@ -83,21 +92,26 @@ const COMMANDS: Record<string, Command> = {
   },
 
   createuser: {
-    options: { staff: { type: 'boolean' }, 'password-stdin': { type: 'boolean' } },
+    options: { staff: { type: 'boolean' }, 'password-stdin': { type: 'boolean' }, email: { type: 'string' } },
     required: ['username'],
-    async run({ stores, args: [username = ''], values }) {
-      // Django's username rule, so usernames stay safe to type, log and show.
-      if (!/^[\w.@+-]{1,150}$/.test(username)) {
-        throw new CommandError('a username is 1-150 letters, digits and @ . + - _');
-      }
+    async run({ stores, args: [typed = ''], values }) {
+      // The register endpoint's rule (core's), so a name one accepts the other accepts too.
+      const username = normalizeUsername(typed);
+      const problems = usernameProblems(username);
+      if (problems.length > 0) throw new CommandError(`invalid username "${typed}": ${problems.join(' ')}`);
       const password = values['password-stdin'] ? await readPasswordFromStdin() : null;
       const isStaff = values.staff === true;
+      const email = typeof values.email === 'string' ? values.email : null;
       const user = await stores.users.createUser({
         username,
         passwordHash: password === null ? null : await createPasswordHasher().hash(password),
         isStaff,
+        email,
       });
-      if (!user) throw new CommandError(`user "${username}" already exists`);
+      if (!user) {
+        const taken = email !== null && (await stores.users.findByEmail(email)) ? `email "${email}"` : `user "${username}"`;
+        throw new CommandError(`${taken} already exists`);
+      }
       return `Created ${isStaff ? 'staff user' : 'user'} ${username} (id ${user.id})`;
     },
   },
@@ -158,7 +172,11 @@ const COMMANDS: Record<string, Command> = {
   purge: {
     options: {},
     required: [],
-    run: async ({ tokens }) => `Purged ${plural(await tokens.purgeExpired(), 'expired token')}`,
+    async run({ stores, tokens }) {
+      const purged = await tokens.purgeExpired();
+      const links = await createOneTimeTokens({ store: stores.oneTime }).purgeExpired();
+      return `Purged ${plural(purged, 'expired token')} and ${plural(links, 'expired one-time token')}`;
+    },
   },
 };
 
@@ -167,7 +185,7 @@ const ALL_OPTIONS: Options = Object.assign({}, GLOBAL_OPTIONS, ...Object.values(
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 async function requireUserId(stores: LibsqlStores, username: string): Promise<string> {
-  const user = await stores.users.findByUsername(username);
+  const user = await stores.users.findByUsername(normalizeUsername(username));
   if (!user) throw new CommandError(`unknown user "${username}"`);
   return user.id;
 }
@@ -177,6 +195,8 @@ async function readPasswordFromStdin(): Promise<string> {
   for await (const chunk of process.stdin) text += String(chunk);
   const password = text.split(/\r?\n/, 1)[0] ?? '';
   if (password === '') throw new CommandError('--password-stdin read an empty password');
+  // A NUL would be dropped by PBKDF2 (HMAC zero-pads keys) and is refused at every login.
+  if (password.includes('\0')) throw new CommandError('--password-stdin read a password with a NUL character');
   return password;
 }
 

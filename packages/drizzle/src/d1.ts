@@ -4,6 +4,7 @@
  */
 import { type AnyD1Database, type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
 import { migrate } from './migrate.ts';
+import { DrizzleOneTimeStore } from './one-time-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
 
@@ -15,6 +16,8 @@ export interface D1Stores {
   readonly tokens: DrizzleTokenStore;
   /** Users in `latchkey_users`, for the authenticators' `users`. */
   readonly users: DrizzleUserStore;
+  /** One-time tokens in `latchkey_one_time_tokens`, for `createOneTimeTokens({ store })`. */
+  readonly oneTime: DrizzleOneTimeStore;
 }
 
 // A Worker sees the same binding object on every request of an isolate: build the stores
@@ -27,7 +30,7 @@ export function d1Stores(binding: AnyD1Database): D1Stores {
   if (!stores) {
     const db = drizzle(binding);
     const users = new DrizzleUserStore(db);
-    stores = { db, tokens: new DrizzleTokenStore(db, { users }), users };
+    stores = { db, tokens: new DrizzleTokenStore(db, { users }), users, oneTime: new DrizzleOneTimeStore(db) };
     storesByBinding.set(binding, stores);
   }
   return stores;

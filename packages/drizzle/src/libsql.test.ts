@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { createPasswordHasher, createTokenService, type VerifyTokenResult } from '@latchkey/core';
-import { tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { createOneTimeTokens, createPasswordHasher, createTokenService, type VerifyTokenResult } from '@latchkey/core';
+import { oneTimeStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openLibsqlStores, type LibsqlStores } from './libsql.ts';
 
@@ -70,6 +70,7 @@ for (const [where, url] of [
     });
     for (const c of tokenStoreConformance(async () => (await openStores(url())).tokens)) it(c.name, c.run);
     for (const c of userStoreConformance(async () => (await openStores(url())).users)) it(c.name, c.run);
+    for (const c of oneTimeStoreConformance(async () => (await openStores(url())).oneTime)) it(c.name, c.run);
   });
 }
 
@@ -97,6 +98,24 @@ describe('a libSQL file', () => {
       expect(bytes).toContain(result.record.name);
     }
     expect(bytes).not.toContain(password);
+  });
+
+  it('never holds a one-time token, only its digest, and lets one of many connections consume it', async () => {
+    const { path, url } = newFile();
+    const connections = [await openStores(url)];
+    for (let i = 0; i < 3; i++) connections.push(await openStores(url, false));
+    const services = connections.map((stores) => createOneTimeTokens({ store: stores.oneTime }));
+    const issued = await Promise.all(Array.from({ length: 5 }, () => services[0]!.issue('1', 'password-reset')));
+    for (const { token } of issued) {
+      // Every connection tries at once: one wins, the others are told it was used or gone.
+      const results = await Promise.all(services.flatMap((service) => [service.redeem(token, 'password-reset'), service.redeem(token, 'password-reset')]));
+      expect(results.filter((result) => result.ok)).toHaveLength(1);
+    }
+    const more = await services[1]!.issue('2', 'activation', { data: 'new@example.org' });
+    for (const stores of connections) stores.close();
+    const bytes = [path, `${path}-wal`].filter(existsSync).map((file) => readFileSync(file).toString('latin1')).join('');
+    for (const { token } of [...issued, more]) expect(bytes).not.toContain(token.slice(28, 71));
+    expect(bytes).toContain(more.record.digest);
   });
 
   it("is put in WAL mode and migrated by openLibsqlStores; migrate: false leaves it as it is", async () => {

@@ -7,6 +7,7 @@
 import { type Client, createClient } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from './migrate.ts';
+import { DrizzleOneTimeStore } from './one-time-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
 
@@ -40,6 +41,8 @@ export interface LibsqlStores {
   readonly tokens: DrizzleTokenStore;
   /** Users in `latchkey_users`, for the authenticators' `users`. */
   readonly users: DrizzleUserStore;
+  /** One-time tokens in `latchkey_one_time_tokens`, for `createOneTimeTokens({ store })`. */
+  readonly oneTime: DrizzleOneTimeStore;
   /** Closes the client. */
   close(): void;
 }
@@ -63,7 +66,14 @@ export async function openLibsqlStores(options: LibsqlStoresOptions = {}): Promi
     const db = drizzle(client);
     if (options.migrate ?? true) await migrate(db);
     const users = new DrizzleUserStore(db);
-    return { db, client, tokens: new DrizzleTokenStore(db, { users }), users, close: () => client.close() };
+    return {
+      db,
+      client,
+      tokens: new DrizzleTokenStore(db, { users }),
+      users,
+      oneTime: new DrizzleOneTimeStore(db),
+      close: () => client.close(),
+    };
   } catch (error) {
     client.close();
     throw error;

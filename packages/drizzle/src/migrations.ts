@@ -19,12 +19,25 @@ export const migrations: readonly MigrationMeta[] = [
   },
   {
     "sql": [
+      "CREATE TABLE `latchkey_one_time_tokens` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`user_id` text NOT NULL,\n\t`purpose` text NOT NULL,\n\t`digest` text NOT NULL,\n\t`data` text,\n\t`created_at` integer NOT NULL,\n\t`expires_at` integer NOT NULL,\n\t`attempts` integer DEFAULT 0 NOT NULL,\n\t`max_attempts` integer NOT NULL\n);\n",
+      "\nCREATE INDEX `latchkey_one_time_tokens_user_id_idx` ON `latchkey_one_time_tokens` (`user_id`);",
+      "\nCREATE INDEX `latchkey_one_time_tokens_expires_at_idx` ON `latchkey_one_time_tokens` (`expires_at`);",
+      "\nALTER TABLE `latchkey_users` ADD `email` text;",
+      "\nALTER TABLE `latchkey_users` ADD `email_verified_at` integer;",
+      "\nCREATE UNIQUE INDEX `latchkey_users_email_lower_unique` ON `latchkey_users` (lower(\"email\"));"
+    ],
+    "bps": true,
+    "folderMillis": 1796120678174,
+    "hash": "3f4cd33909abc35b0fffcf147c37d43c640f5af3f174c0791145589d9565e951"
+  },
+  {
+    "sql": [
       "ALTER TABLE `latchkey_tokens` ADD `purpose` text DEFAULT 'api' NOT NULL;",
       "\nALTER TABLE `latchkey_tokens` ADD `revoked_at` integer;",
       "\nCREATE INDEX `latchkey_tokens_revoked_at_idx` ON `latchkey_tokens` (`revoked_at`);"
     ],
     "bps": true,
-    "folderMillis": 1796120231393,
+    "folderMillis": 1796122198944,
     "hash": "857b0c9741d57d25c399074ee4ff5aeb1d11634052b12524871348352232359a"
   }
 ];

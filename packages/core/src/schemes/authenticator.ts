@@ -17,7 +17,7 @@
  * };
  * ```
  */
-import { AuthenticationFailed, type BearerError, type PermissionDenied } from '../errors.ts';
+import { AuthenticationFailed, type BearerError, type PermissionDenied, type Throttled } from '../errors.ts';
 import type { AuthUser } from '../users/user-store.ts';
 
 /**
@@ -50,16 +50,24 @@ export interface HostContext {
   readonly clientAddress?: string | null;
   /**
    * Keeps the host alive for `promise` after the response is sent (Workers'
-   * `ctx.waitUntil`); absent: the host has no such thing, and work is awaited in the request.
+   * `ctx.waitUntil`). Absent: the host has no such thing; the account flows' mail then runs
+   * on unawaited all the same (Node, Deno and Bun keep a process alive for it).
    */
   readonly waitUntil?: (promise: Promise<unknown>) => void;
+  /**
+   * Aborts when the request's time limit passes (or the host's own signal aborts). The
+   * pipeline and the endpoints set it for authenticators, throttles and hooks; pass it on
+   * to whatever can stop early (a `fetch`, a driver call that takes a signal). An adapter
+   * may set one too (a request's own `signal`): the limit then also ends with it.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** The outcome of one authenticator. Build it with `skip`, `success` and `fail`. */
 export type AuthenticationResult<U extends AuthUser = AuthUser> =
   | { readonly outcome: 'skip' }
   | { readonly outcome: 'success'; readonly user: U; readonly auth: Grant | null }
-  | { readonly outcome: 'fail'; readonly error: AuthenticationFailed | PermissionDenied };
+  | { readonly outcome: 'fail'; readonly error: AuthenticationFailed | PermissionDenied | Throttled };
 
 /** One authentication scheme. */
 export interface Authenticator<U extends AuthUser = AuthUser> {
@@ -90,7 +98,10 @@ export function success<U extends AuthUser>(user: U, auth: Grant | null = null):
   return { outcome: 'success', user, auth };
 }
 
-/** Credentials of this kind were given and are wrong: stop the chain with 401. */
-export function fail(detail: string | AuthenticationFailed | PermissionDenied): AuthenticationResult<never> {
+/**
+ * Credentials of this kind were given and are wrong: stop the chain with 401 (or 403, or
+ * 429 for a scheme that throttles password guesses).
+ */
+export function fail(detail: string | AuthenticationFailed | PermissionDenied | Throttled): AuthenticationResult<never> {
   return { outcome: 'fail', error: typeof detail === 'string' ? new AuthenticationFailed(detail) : detail };
 }
