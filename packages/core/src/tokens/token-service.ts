@@ -115,8 +115,8 @@ export interface TokenService {
   /** Issues a token; `{ ok: false, reason: "limit" }` at the per-user limit. */
   create(userId: string, input?: CreateTokenInput): Promise<CreateTokenResult>;
   /**
-   * Checks a presented token for one purpose (default `"api"`); writes to the store at
-   * most once per interval.
+   * Checks a presented token for one purpose (default `"api"`), always against the store
+   * (the cache serves `authenticate`); writes to the store at most once per interval.
    */
   verify(token: string, purpose?: TokenPurpose): Promise<VerifyTokenResult>;
   /**
