@@ -320,7 +320,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       let at = now();
       const since = mark();
       if (cache !== null) {
-        const hit = cache.get(digest, users, at);
+        const hit = cache.get(digest, users, at, host?.waitUntil);
         const entry = hit instanceof Promise ? await hit : hit;
         // The entry was verified for its own purpose; a token of another one is unknown here.
         if (entry !== undefined && entry.purpose === purpose) {

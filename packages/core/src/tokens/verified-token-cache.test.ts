@@ -132,6 +132,16 @@ describe('verified-token cache', () => {
     expect(calls).toEqual(['revokedSince']);
   });
 
+  it('hands a feed read to the host\'s waitUntil, so the request that started it cannot cancel it', async () => {
+    const { here, users, token, ok, advance } = await world({ lastUsedInterval: null });
+    await ok();
+    const kept: Promise<unknown>[] = [];
+    advance(INTERVAL);
+    const result = await here.authenticate(token, 'api', users, { waitUntil: (promise) => void kept.push(promise) });
+    expect([result.ok, kept.length]).toEqual([true, 1]);
+    expect(await kept[0]).toBe(true);
+  });
+
   it('sees a deactivated user within maxAge', async () => {
     const { users, alice, ok, advance } = await world();
     expect(await ok()).toBe(true);

@@ -117,7 +117,12 @@ export interface VerifiedTokenCache extends TokenCacheView {
    * The entry for `digest` if it may be served at `at`; undefined means "ask the store".
    * Waits for the revocation feed when it is older than the interval.
    */
-  get(digest: string, users: UserStore, at: number): CachedRecord | undefined | Promise<CachedRecord | undefined>;
+  get(
+    digest: string,
+    users: UserStore,
+    at: number,
+    waitUntil?: (promise: Promise<unknown>) => void,
+  ): CachedRecord | undefined | Promise<CachedRecord | undefined>;
   /** A ticket to take before a store lookup; `put` refuses entries whose ticket is stale. */
   ticket(): number;
   /**
@@ -193,8 +198,12 @@ export function createVerifiedTokenCache(
   let since = createdAt - clockSkew;
   let reading: Promise<boolean> | null = null;
 
-  const readFeed = (): Promise<boolean> => {
-    reading ??= (async () => {
+  // A read is shared by every request that needs it. On Workers the request that starts it
+  // keeps it alive with waitUntil: otherwise its end could cancel the query that other
+  // requests are waiting for.
+  const readFeed = (waitUntil: ((promise: Promise<unknown>) => void) | undefined): Promise<boolean> => {
+    if (reading !== null) return reading;
+    reading = (async () => {
       const startedAt = now();
       try {
         const revocations = await revokedSince(since, feedLimit);
@@ -216,6 +225,7 @@ export function createVerifiedTokenCache(
         reading = null;
       }
     })();
+    waitUntil?.(reading);
     return reading;
   };
 
@@ -268,12 +278,12 @@ export function createVerifiedTokenCache(
   };
 
   return {
-    get(digest, users, at) {
+    get(digest, users, at, waitUntil) {
       const age = at - fresh;
       if (age < revocationInterval) {
         // Half way through the interval the next read starts in the background, so that
         // under steady traffic no request waits for it.
-        if (age >= revocationInterval / 2 && reading === null) void readFeed();
+        if (age >= revocationInterval / 2 && reading === null) void readFeed(waitUntil);
         return lookup(digest, users, at);
       }
       if (entries.size === 0 && reading === null) {
@@ -284,7 +294,7 @@ export function createVerifiedTokenCache(
         fresh = at;
         return undefined;
       }
-      return readFeed().then((ok) => (ok ? lookup(digest, users, now()) : undefined));
+      return readFeed(waitUntil).then((ok) => (ok ? lookup(digest, users, now()) : undefined));
     },
     ticket: () => generation,
     put(ticket, record, user, users, startedAt) {
