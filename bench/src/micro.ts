@@ -18,6 +18,9 @@ import {
   type UserStore,
 } from '@latchkey/core';
 import { openLibsqlStores } from '@latchkey/drizzle/libsql';
+import { DrizzleTokenStore } from '@latchkey/drizzle';
+import { createClient } from '@libsql/client';
+import { drizzle } from 'drizzle-orm/libsql';
 import { do_not_optimize, measure } from 'mitata';
 // Not public API: the bench times the checksum and the digest apart from the rest of verify().
 import { digestToken, isWellFormedToken } from '../../packages/core/src/tokens/token.ts';
@@ -86,6 +89,7 @@ export async function runMicro(options: MicroOptions): Promise<MicroResult[]> {
   };
 
   const libsqlStores = await openLibsqlStores({ url: options.databaseUrl, migrate: false });
+  const rawClient = createClient({ url: options.databaseUrl });
   try {
     const memory = await subject(new MemoryTokenStore(), new MemoryUserStore(), options.username);
     const libsql = await subject(libsqlStores.tokens, libsqlStores.users, options.username);
@@ -116,11 +120,22 @@ export async function runMicro(options: MicroOptions): Promise<MicroResult[]> {
     await time(group, 'verify-memory', 'verify(): memory', 'run-memory', () => memory.service.verify(memory.token));
     await time(group, 'run-memory', 'run(): memory, whole pipeline', 'run-memory', () => memory.pipeline.run(memoryRequest));
     await time(group, 'run-memory-cache', 'run(): memory, cache hit', 'digest-noble', () => memoryCached.pipeline.run(memoryCachedRequest));
-    await time(group, 'lookup-libsql', 'token lookup: libSQL file', 'run-libsql', () => libsql.store.findByDigest(libsqlDigest));
+    await time(group, 'lookup-libsql', `token lookup: libSQL file (${libsqlStores.driver})`, 'run-libsql', () => libsql.store.findByDigest(libsqlDigest));
     // The same lookup without Drizzle's query builder and row mapping, to show what they cost.
     const rawLookup = { sql: 'SELECT * FROM latchkey_tokens WHERE digest = ?', args: [libsqlDigest] };
-    await time(group, 'lookup-libsql-raw', 'token lookup: raw libSQL client', 'lookup-libsql', () => libsqlStores.client.execute(rawLookup));
+    await time(group, 'lookup-libsql-raw', 'token lookup: raw @libsql/client', 'lookup-libsql', () => rawClient.execute(rawLookup));
     await time(group, 'user-libsql', 'user lookup: libSQL file', 'run-libsql', () => libsql.users.findById(libsql.userId));
+    // The same token lookup through the `libsql` driver (the fallback when better-sqlite3 is
+    // absent) and through @libsql/client (what files used before), against the driver picked.
+    const fallback = await openLibsqlStores({ url: options.databaseUrl, migrate: false, driver: 'libsql' });
+    try {
+      await time(group, 'lookup-libsql-driver', 'token lookup: libSQL file, libsql driver', 'lookup-libsql', () => fallback.tokens.findByDigest(libsqlDigest));
+    } finally {
+      fallback.close();
+    }
+    const asyncDb = drizzle(rawClient);
+    const asyncTokens = new DrizzleTokenStore(asyncDb);
+    await time(group, 'lookup-libsql-client', 'token lookup: libSQL file, @libsql/client', 'lookup-libsql', () => asyncTokens.findByDigest(libsqlDigest));
     await time(group, 'verify-libsql', 'verify(): libSQL file', 'run-libsql', () => libsql.service.verify(libsql.token));
     await time(group, 'run-libsql', 'run(): libSQL file, whole pipeline', 'run-libsql', () => libsql.pipeline.run(libsqlRequest));
     await time(group, 'lookup-libsql-join', 'token + user lookup: libSQL, one join', 'run-libsql', () => libsqlStores.tokens.findWithUser(libsqlDigest));
@@ -137,6 +152,7 @@ export async function runMicro(options: MicroOptions): Promise<MicroResult[]> {
     await time(passwords, 'password-verify', 'verify (Latchkey, Web Crypto)', 'node-pbkdf2', () => hasher.verify('correct horse battery staple', encoded), true);
     return results;
   } finally {
+    rawClient.close();
     libsqlStores.close();
   }
 }
