@@ -121,6 +121,48 @@ describe('verified-token cache', () => {
     expect(calls.filter((call) => call === 'revokedSince')).toHaveLength(1);
   });
 
+  it('does not cache a lookup that a feed read overtook: the revocation it reported stands', async () => {
+    let clock = 1_700_000_000_000;
+    const users = new MemoryUserStore();
+    const alice = (await users.createUser({ username: 'alice', passwordHash: null }))!;
+    const shared = new MemoryTokenStore();
+    let gate: Promise<void> | null = null;
+    // Instance A's lookups wait at the gate, as a slow query would.
+    const slow: TokenStore = {
+      insert: (r, l) => shared.insert(r, l),
+      findByDigest: async (d) => {
+        const found = await shared.findByDigest(d);
+        await gate;
+        return found;
+      },
+      touch: (i, c) => shared.touch(i, c),
+      revoke: (i, at) => shared.revoke(i, at),
+      revokeForUser: (u, at) => shared.revokeForUser(u, at),
+      listForUser: (u) => shared.listForUser(u),
+      purgeExpired: (n, r) => shared.purgeExpired(n, r),
+      revokedSince: (s, l) => shared.revokedSince(s, l),
+    };
+    const a = createTokenService({ store: slow, now: () => clock, cache: true, lastUsedInterval: null });
+    const b = createTokenService({ store: shared, now: () => clock, lastUsedInterval: null });
+    const other = await a.create(alice.id);
+    const target = await a.create(alice.id);
+    if (!other.ok || !target.ok) throw new Error('limit');
+    expect((await a.authenticate(other.token, 'api', users)).ok).toBe(true);
+    let open = () => {};
+    gate = new Promise((resolve) => (open = resolve));
+    const lookup = a.authenticate(target.token, 'api', users);
+    await null;
+    await b.revoke(target.record.id);
+    clock += INTERVAL / 2;
+    gate = null;
+    // This request starts the feed read, which reports the revocation before the lookup ends.
+    expect((await a.authenticate(other.token, 'api', users)).ok).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    open();
+    expect((await lookup).ok).toBe(true);
+    expect(await a.authenticate(target.token, 'api', users)).toEqual({ ok: false, reason: 'revoked' });
+  });
+
   it('reads the feed in the background half way through the interval, still once', async () => {
     const { ok, advance, calls } = await world();
     await ok();
