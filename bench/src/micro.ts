@@ -25,6 +25,7 @@ import { do_not_optimize, measure } from 'mitata';
 // Not public API: the bench times the checksum and the digest apart from the rest of verify().
 import { digestToken, isWellFormedToken } from '../../packages/core/src/tokens/token.ts';
 import type { Runtime } from './runtimes.ts';
+import { signedSubjects } from './signed.ts';
 import { garbageToken, unknownToken } from './tokens.ts';
 
 /** One microbenchmark's figures; times in nanoseconds. */
@@ -140,6 +141,9 @@ export async function runMicro(options: MicroOptions): Promise<MicroResult[]> {
     await time(group, 'run-libsql', 'run(): libSQL file, whole pipeline', 'run-libsql', () => libsql.pipeline.run(libsqlRequest));
     await time(group, 'lookup-libsql-join', 'token + user lookup: libSQL, one join', 'run-libsql', () => libsqlStores.tokens.findWithUser(libsqlDigest));
     await time(group, 'run-libsql-cache', 'run(): libSQL file, cache hit', 'digest-noble', () => libsqlCached.pipeline.run(libsqlCachedRequest));
+    const signed = await signedSubjects();
+    await time(group, 'run-hawk', 'run(): Hawk-signed request, memory keys', 'run-memory', signed.hawk);
+    await time(group, 'run-ed25519', 'run(): RFC 9421 Ed25519-signed request, memory keys', 'run-memory', signed.ed25519);
 
     log(`microbenchmarks: passwords, PBKDF2-SHA256 at ${ITERATIONS.toLocaleString('en')} iterations`);
     const passwords = `passwords, PBKDF2-SHA256 at 100k (${options.runtime})`;

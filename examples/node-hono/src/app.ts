@@ -10,14 +10,20 @@ import {
   createPasswordHasher,
   createTokenService,
   isAdminUser,
+  loginThrottle,
+  MemoryThrottleStore,
   type PasswordHasher,
+  type ThrottleStore,
   type TokenStore,
   tokenAuth,
   type UserStore,
 } from '@latchkey/core';
 import { authEndpoints, latchkey } from '@latchkey/hono';
+import type { ReplayStore, SigningKeyStore } from '@latchkey/signatures';
 import { type Context, Hono } from 'hono';
+import { signedRoutes } from './signed.ts';
 import { type DemoAccountOptions, demoAccountEndpoints } from './account.ts';
+import { type DemoSignInOptions, demoSignIn } from './sign-in.ts';
 
 /** What the app is built from. */
 export interface AppOptions<U extends AuthUser> {
@@ -27,10 +33,22 @@ export interface AppOptions<U extends AuthUser> {
   readonly users: UserStore<U>;
   /** Hashes and checks passwords. Default `createPasswordHasher()` (PBKDF2, 100,000 iterations). */
   readonly passwords?: PasswordHasher;
-  /** The client's address, for the logs and throttles of a real app. Default: unknown. */
+  /**
+   * Where the login throttle counts (5 attempts a minute per username, 30 per address).
+   * Default a `MemoryThrottleStore`, for this process alone; the server passes the
+   * database's, so every process on one database counts together.
+   */
+  readonly throttles?: ThrottleStore;
+  /** The client's address, for the throttles. Default: the Hono adapter's `hostAddress` (the socket's peer on Node). */
   readonly clientAddress?: (c: Context) => string | null | undefined;
+  /** Signing keys for `GET`/`POST /api/signed` (Hawk, RFC 9421). Default none: no such routes. */
+  readonly signingKeys?: SigningKeyStore;
+  /** Where signed requests' nonces are kept. Default memory (one process). */
+  readonly nonces?: ReplayStore;
   /** Registration with activation, password change and reset, email change. Default off. */
   readonly account?: DemoAccountOptions;
+  /** Emailed login codes, magic links and TOTP two-factor. Default off. */
+  readonly signIn?: DemoSignInOptions;
 }
 
 /** Lifetime of a token obtained from the demo: ten hours, knox's default. */
@@ -39,17 +57,27 @@ export const TOKEN_TTL_MS = 10 * 60 * 60 * 1000;
 /** Builds the demo's Hono app: `/` public, `/api/me` and `/api/admin` protected, `/auth/*` the token endpoints. */
 export function createApp<U extends AuthUser>(options: AppOptions<U>) {
   const { users, clientAddress } = options;
+  // One login throttle for every password check (the login endpoints and Basic alike).
+  const throttle = loginThrottle({ store: options.throttles ?? new MemoryThrottleStore() });
   const passwords = options.passwords ?? createPasswordHasher();
   // The verified-token cache: a repeat request costs one hash, and revocations by another
   // process sharing the database are seen within a second (packages/core/README.md).
   const tokens = createTokenService({ store: options.tokens, ttl: TOKEN_TTL_MS, cache: true });
-  // Token first: its challenge is what a 401 answers with. Basic is there for curl -u.
-  const base = createLatchkey<U>({ authenticators: [tokenAuth({ tokens, users }), basicAuth({ users, passwords })] });
-  const hostOptions = { clientAddress };
+  const signIn = options.signIn ? demoSignIn<U>(options.signIn) : null;
+  // Token first: its challenge is what a 401 answers with. Basic is there for curl -u, and
+  // refuses users with TOTP on: it has no second call to carry the code.
+  const basic = basicAuth({ users, passwords, throttle, ...(signIn && { secondFactor: signIn.totp }) });
+  const base = createLatchkey<U>({ authenticators: [tokenAuth({ tokens, users }), basic] });
+  const hostOptions = clientAddress ? { clientAddress } : {};
 
-  return new Hono()
+  const app = new Hono()
     // POST /auth/token, /auth/logout, GET /auth/me…; every other path goes on to the routes below.
-    .use(authEndpoints({ tokens, users, passwords, ...(options.account && demoAccountEndpoints(options.account)) }, hostOptions))
+    .use(
+      authEndpoints(
+        { tokens, users, passwords, throttle, ...(options.account && demoAccountEndpoints(options.account)), ...signIn?.endpoints },
+        hostOptions,
+      ),
+    )
     .get('/', latchkey(base.with({ permissions: [allowAny] }), hostOptions), (c) =>
       c.json({
         hello: c.var.user?.username ?? 'anonymous',
@@ -57,6 +85,7 @@ export function createApp<U extends AuthUser>(options: AppOptions<U>) {
           'POST /auth/token': 'obtain a token: {"username", "password"}',
           'GET /api/me': 'who you are (needs a token)',
           'GET /api/admin': 'staff only',
+          'GET|POST /api/signed': 'a signed request: Hawk or RFC 9421 (keys from latchkey createkey)',
         },
       }),
     )
@@ -72,4 +101,5 @@ export function createApp<U extends AuthUser>(options: AppOptions<U>) {
     .get('/api/admin', latchkey(base.with({ permissions: [isAdminUser] }), hostOptions), (c) =>
       c.json({ message: `Welcome, staff member ${c.var.user?.username}.` }),
     );
+  return options.signingKeys ? app.route('/', signedRoutes({ keys: options.signingKeys, users, ...(options.nonces && { replay: options.nonces }) }, hostOptions)) : app;
 }

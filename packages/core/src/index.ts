@@ -16,9 +16,19 @@ export { type AuthorizationParse, parseAuthorization } from './schemes/authoriza
 export { type BasicAuthOptions, basicAuth, decodeBasicCredentials } from './schemes/basic-auth.ts';
 export { addressFromForwardedFor, addressFromHeader, type ClientAddressSource, peerAddress } from './throttling/client-address.ts';
 export { constantTimeEqual } from './constant-time.ts';
+export { createSecretBox, type SecretBox, type SecretBoxOptions } from './secret-box.ts';
+export type { SecondFactor } from './second-factor/second-factor.ts';
+export { type CodeResult, createLoginCodes, LOGIN_CODE_PURPOSE, type LoginCodes, type LoginCodesOptions } from './passwordless/login-codes.ts';
+export { MAGIC_LINK_PURPOSE, type PasswordlessOptions } from './endpoints/passwordless/passwordless.ts';
+export { SECOND_FACTOR_PURPOSE, type SecondFactorLoginOptions } from './endpoints/second-factor/second-factor-login.ts';
+export type { Endpoint, EndpointCall, EndpointDeps, UserCall } from './endpoints/endpoint.ts';
+export { type CharField, validateCharFields } from './endpoints/fields.ts';
+export { readRequestData, type RequestData } from './endpoints/request-body.ts';
+export { base64ToBytes, bytesToBase64, bytesToBase64Url, latin1ToString } from './encoding.ts';
 export { type CredentialCheck, checkCredentials, type CredentialRejection } from './users/credentials.ts';
 export {
   AuthenticationFailed,
+  type AuthenticationHint,
   type BearerError,
   LatchkeyError,
   NotAuthenticated,
@@ -136,6 +146,13 @@ export { type AccountMailInput, type AccountMailKind, composeAccountEmail, type 
 export type { AccountThrottleOptions } from './endpoints/account/account-throttle.ts';
 export { type PasswordRules, passwordRules, type PasswordRulesOptions } from './endpoints/password-rules.ts';
 export type { RegisterOptions } from './endpoints/register.ts';
-export { type AuthEndpoints, type AuthEndpointsOptions, createAuthEndpoints } from './endpoints/router.ts';
+export {
+  type AuthEndpoints,
+  type AuthEndpointsOptions,
+  type AuthExtension,
+  type AuthRoutes,
+  createAuthEndpoints,
+  type RouteTable,
+} from './endpoints/router.ts';
 export { CSRF_COOKIE, type SessionEndpointOptions } from './endpoints/session.ts';
 export { readCookie, SESSION_COOKIE, sessionAuth, type SessionAuthOptions } from './schemes/session-auth.ts';

@@ -2,31 +2,28 @@
 // better-sqlite3; bun:sqlite is tested in Bun): core's conformance suites in memory and in a
 // file, then what a file must guarantee beyond them (no plaintext on disk, several processes and clients on
 // one file, the per-user limit under real contention, purging) and remote URLs.
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { createOneTimeTokens, createPasswordHasher, createTokenService, type VerifyTokenResult } from '@latchkey/core';
-import { oneTimeStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { oneTimeStoreConformance, throttleStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { totpStoreConformance } from '@latchkey/two-factor/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { otherProcess, stopOtherProcesses } from '../test/other-process.ts';
 import { openLibsqlStores, type LibsqlStores } from './libsql.ts';
 
 // A child process starts through tsx, which takes seconds on a busy machine.
 const PROCESS_TIMEOUT = { timeout: 30_000 };
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'latchkey-libsql-'));
 let files = 0;
 const open: LibsqlStores[] = [];
-const children: ChildProcessWithoutNullStreams[] = [];
 
 afterEach(() => {
-  for (const child of children.splice(0)) child.kill();
+  stopOtherProcesses();
   for (const stores of open.splice(0)) stores.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,25 +37,6 @@ async function openStores(url: string, migrate = true): Promise<LibsqlStores> {
   const stores = await openLibsqlStores({ url, migrate });
   open.push(stores);
   return stores;
-}
-
-/** test/fixtures/token-process.ts in a child process on `url`; `ask` sends one request. */
-function otherProcess(url: string): (request: object) => Promise<any> {
-  const child = spawn(
-    join(root, 'node_modules/.bin/tsx'),
-    ['--conditions=source', fileURLToPath(new URL('../test/fixtures/token-process.ts', import.meta.url)), url],
-    { cwd: root },
-  );
-  children.push(child);
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  return async (request) => {
-    child.stdin.write(`${JSON.stringify(request)}\n`);
-    const { value, done } = await lines.next();
-    if (done) throw new Error(`the other process ended: ${stderr}`);
-    return JSON.parse(value);
-  };
 }
 
 for (const driver of ['libsql', 'better-sqlite3'] as const) {
@@ -80,6 +58,8 @@ for (const driver of ['libsql', 'better-sqlite3'] as const) {
       for (const c of tokenStoreConformance(async () => (await stores()).tokens)) it(c.name, c.run);
       for (const c of userStoreConformance(async () => (await stores()).users)) it(c.name, c.run);
       for (const c of oneTimeStoreConformance(async () => (await stores()).oneTime)) it(c.name, c.run);
+      for (const c of throttleStoreConformance(async () => (await stores()).throttles)) it(c.name, c.run);
+      for (const c of totpStoreConformance(async () => (await stores()).totp)) it(c.name, c.run);
     });
   }
 }
@@ -92,6 +72,23 @@ describe('openLibsqlStores', () => {
 });
 
 describe('a libSQL file', () => {
+  it('accepts a TOTP step once across connections and processes: of concurrent useStep calls one wins', PROCESS_TIMEOUT, async () => {
+    const { url } = newFile();
+    // Migrated once, then opened again: three connections here, two other processes.
+    await openStores(url);
+    const connections = await Promise.all([openStores(url, false), openStores(url, false), openStores(url, false)]);
+    const stores = connections.map((stores) => stores.totp);
+    await stores[0]!.save({ userId: 'u1', sealedSeed: 'AA==', enabledAt: 1, lastStep: null, createdAt: 1 });
+    const others = [otherProcess(url), otherProcess(url)];
+    // Warm both processes up first, so the race below is between running code.
+    expect(await Promise.all(others.map((ask) => ask({ op: 'useStep', userId: 'u1', step: 1, count: 1 })))).toContain(1);
+    const results = await Promise.all([
+      ...stores.flatMap((store) => [store.useStep('u1', 7), store.useStep('u1', 7)]).map(async (won) => ((await won) ? 1 : 0)),
+      ...others.map((ask) => ask({ op: 'useStep', userId: 'u1', step: 7, count: 3 }) as Promise<number>),
+    ]);
+    expect(results.reduce((sum, won) => sum + won, 0)).toBe(1);
+  });
+
   it("never holds a token's plaintext or a password, only their digest and hash", async () => {
     const { path, url } = newFile();
     const stores = await openStores(url);

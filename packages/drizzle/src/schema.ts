@@ -1,5 +1,5 @@
 /**
- * The Drizzle schema (SQLite dialect: libSQL, D1, bun:sqlite) for Latchkey's two tables.
+ * The Drizzle schema (SQLite dialect: libSQL, D1, bun:sqlite) for Latchkey's tables.
  *
  * - `latchkey_tokens` holds one row per issued token. The plaintext token is never stored:
  *   `digest` is core's SHA-256 (or HMAC-SHA256) of it, unique and therefore indexed, and
@@ -11,11 +11,13 @@
  *   users table does not need it: implement core's `UserStore` over that table instead
  *   (see the README), and tokens refer to its ids through `user_id`, which is text so any
  *   key fits.
+ * - `latchkey_throttles` holds the throttles' expiring counters, so every instance on the
+ *   database counts against one limit.
  *
  * All times are integer milliseconds since the epoch, as core counts them.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Issued tokens. `scopes` is space-separated (core refuses scopes containing spaces). */
 export const latchkeyTokens = sqliteTable(
@@ -83,4 +85,73 @@ export const latchkeyUsers = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (table) => [uniqueIndex('latchkey_users_email_lower_unique').on(sql`lower(${table.email})`)],
+);
+
+/** Throttle counters shared by every instance: one row per key and window. */
+export const latchkeyThrottles = sqliteTable(
+  'latchkey_throttles',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('latchkey_throttles_expires_at_idx').on(table.expiresAt)],
+);
+
+/**
+ * TOTP two-factor state, one row per user (`@latchkey/two-factor`'s `TotpStore`): the seed
+ * sealed with the server key (never in the clear), when a first code turned it on, and the
+ * last time step a code was accepted for, which an atomic UPDATE advances.
+ */
+export const latchkeyTotp = sqliteTable('latchkey_totp', {
+  userId: text('user_id').primaryKey(),
+  sealedSeed: text('sealed_seed').notNull(),
+  enabledAt: integer('enabled_at'),
+  lastStep: integer('last_step'),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Unused TOTP backup codes, as SHA-256 digests; a used one is deleted. */
+export const latchkeyTotpBackupCodes = sqliteTable(
+  'latchkey_totp_backup_codes',
+  {
+    userId: text('user_id').notNull(),
+    digest: text('digest').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.digest] })],
+);
+
+/**
+ * Signing keys for Hawk and RFC 9421 (`@latchkey/signatures`). `key` is base64 text (every
+ * driver, D1 included, round-trips text; blobs come back as different types): a public key's
+ * SPKI DER as it is, or for `hmac-sha256` the shared secret sealed with AES-256-GCM under the
+ * server key, never the secret itself. `scopes` is space-separated, as for tokens.
+ */
+export const latchkeySigningKeys = sqliteTable(
+  'latchkey_signing_keys',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    algorithm: text('algorithm').notNull(),
+    key: text('key').notNull(),
+    scopes: text('scopes').notNull().default(''),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at'),
+  },
+  (table) => [index('latchkey_signing_keys_user_id_idx').on(table.userId)],
+);
+
+/**
+ * Nonces of signed requests (`@latchkey/signatures`' replay store), shared by every process
+ * on the database: a key is `scheme:keyid:nonce`, kept until the request carrying it could no
+ * longer pass the clock.
+ */
+export const latchkeyNonces = sqliteTable(
+  'latchkey_nonces',
+  {
+    key: text('key').primaryKey(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  // Purging expired nonces.
+  (table) => [index('latchkey_nonces_expires_at_idx').on(table.expiresAt)],
 );

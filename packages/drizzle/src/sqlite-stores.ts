@@ -1,5 +1,5 @@
 /**
- * Both stores over a synchronous SQLite driver (better-sqlite3, `libsql`, bun:sqlite), the
+ * The stores over a synchronous SQLite driver (better-sqlite3, `libsql`, bun:sqlite), the
  * part every driver shares: WAL mode, migrations, and writes that are durable when
  * acknowledged and never freeze the event loop (`sqlite-writes.ts`). Each driver's module
  * opens its connection and hands it here; this file imports no driver.
@@ -8,8 +8,13 @@ import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type { SQLiteDatabase } from './database.ts';
 import { migrate } from './migrate.ts';
 import { LOCK_POLL_MS, serialWrites, type SyncConnection, syncStore } from './sqlite-writes.ts';
+import type { SecretBox } from '@latchkey/signatures';
 import { DrizzleOneTimeStore } from './one-time-store.ts';
+import { DrizzleReplayStore } from './replay-store.ts';
+import { DrizzleSigningKeyStore } from './signing-key-store.ts';
+import { DrizzleThrottleStore } from './throttle-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
+import { DrizzleTotpStore } from './totp-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
 
 /** Options every synchronous driver's opener takes. */
@@ -21,6 +26,8 @@ export interface SqliteStoresOptions {
    * by another process; then it fails and core answers 503. Milliseconds; default `2_000`.
    */
   readonly busyTimeout?: number;
+  /** Seals signing keys' shared secrets (`createSecretBox(serverKey)`). Default none: public keys only. */
+  readonly secrets?: SecretBox;
 }
 
 /** What a store opener returns, whatever the driver. */
@@ -35,6 +42,14 @@ export interface SqliteStores {
   readonly users: DrizzleUserStore;
   /** One-time tokens in `latchkey_one_time_tokens`, for `createOneTimeTokens({ store })`. */
   readonly oneTime: DrizzleOneTimeStore;
+  /** TOTP two-factor state in `latchkey_totp`, for `createTotp({ store })` of `@latchkey/two-factor`. */
+  readonly totp: DrizzleTotpStore;
+  /** Signing keys in `latchkey_signing_keys`, for `hawkAuth` / `httpSignatureAuth` (`@latchkey/signatures`). */
+  readonly signingKeys: DrizzleSigningKeyStore;
+  /** Signed requests' nonces in `latchkey_nonces`, their shared replay store. */
+  readonly nonces: DrizzleReplayStore;
+  /** Counters in `latchkey_throttles`, shared by every process on the database: for the throttles' `store`. */
+  readonly throttles: DrizzleThrottleStore;
   /** Closes the connection. */
   close(): void;
 }
@@ -49,6 +64,9 @@ export interface SyncDatabase extends SyncConnection {
 const TOKEN_READS = new Set<PropertyKey>(['findByDigest', 'findWithUser', 'listForUser', 'revokedSince']);
 const USER_READS = new Set<PropertyKey>(['findById', 'findByUsername', 'findByEmail', 'getPasswordHash']);
 const ONE_TIME_READS = new Set<PropertyKey>(['find']);
+const TOTP_READS = new Set<PropertyKey>(['find', 'countBackupCodes']);
+const SIGNING_KEY_READS = new Set<PropertyKey>(['find', 'listForUser']);
+const THROTTLE_READS = new Set<PropertyKey>(['get']);
 
 /** How long migrations at open may block: nothing is served yet (ms). */
 const OPEN_BUSY_TIMEOUT_MS = 5_000;
@@ -75,12 +93,24 @@ export async function syncStores(
     // Joined with the very user store handed out, so findWithUser serves its authenticators.
     const tokens = syncStore('DrizzleTokenStore', DrizzleTokenStore, () => new DrizzleTokenStore(db, { users }), TOKEN_READS, writes);
     const oneTime = syncStore('DrizzleOneTimeStore', DrizzleOneTimeStore, () => new DrizzleOneTimeStore(db), ONE_TIME_READS, writes);
+    // Its writes of two statements (save, enable, delete) then run in one transaction too.
+    const totp = syncStore('DrizzleTotpStore', DrizzleTotpStore, () => new DrizzleTotpStore(db), TOTP_READS, writes);
+    const secrets = options.secrets === undefined ? {} : { secrets: options.secrets };
+    const signingKeys = syncStore('DrizzleSigningKeyStore', DrizzleSigningKeyStore, () => new DrizzleSigningKeyStore(db, secrets), SIGNING_KEY_READS, writes);
+    // Every remember is a write (an upsert), so all go through the write queue.
+    const nonces = syncStore('DrizzleReplayStore', DrizzleReplayStore, () => new DrizzleReplayStore(db), new Set(), writes);
+    // An increment is a write (one upsert): serialised like the others.
+    const throttles = syncStore('DrizzleThrottleStore', DrizzleThrottleStore, () => new DrizzleThrottleStore(db), THROTTLE_READS, writes);
     return {
       db,
       driver,
       tokens,
       users,
       oneTime,
+      totp,
+      signingKeys,
+      nonces,
+      throttles,
       close: () => void connection.close(),
     };
   } catch (error) {

@@ -5,6 +5,7 @@
 import type { Revocation, TokenLimit, TokenRecord, TokenStore, TokenTouch, TokenWithUser } from '@latchkey/core';
 import { and, asc, count, eq, getTableColumns, gt, gte, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import { redacted, type SQLiteDatabase } from './database.ts';
+import { toTokenRecord as toRecord, toTokenRow as toRow } from './rows.ts';
 import { latchkeyTokens as tokens, latchkeyUsers as users } from './schema.ts';
 import { type DrizzleUserStore, toUser, userColumns } from './user-store.ts';
 
@@ -14,11 +15,6 @@ type TokenRow = typeof tokens.$inferSelect;
 
 const tokenColumns = getTableColumns(tokens);
 const columnKeys = Object.keys(tokenColumns) as (keyof TokenRow)[];
-
-// Core refuses scopes containing spaces, so a space is a safe separator.
-const toRow = (record: TokenRecord): TokenRow => ({ ...record, scopes: record.scopes.join(' ') });
-
-const toRecord = (row: TokenRow): TokenRecord => ({ ...row, scopes: row.scopes === '' ? [] : row.scopes.split(' ') });
 
 /** Options for `DrizzleTokenStore`. */
 export interface DrizzleTokenStoreOptions {

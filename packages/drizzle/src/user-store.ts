@@ -6,6 +6,7 @@
 import type { AuthUser, NewUser, UserChanges, UserStore } from '@latchkey/core';
 import { and, eq, ne, notExists, sql } from 'drizzle-orm';
 import { redacted, type SQLiteDatabase } from './database.ts';
+import { parseUserId as parseId } from './rows.ts';
 import { latchkeyUsers as users } from './schema.ts';
 
 /** A user from `latchkey_users`: core's `AuthUser` and when it was created (ms). */
@@ -45,11 +46,6 @@ export function toUser(row: UserRow): DrizzleUser {
   return { ...row, id: String(row.id) };
 }
 
-/** Core's ids are strings; ours are positive integers. Anything else finds no one. */
-function parseId(id: string): number | null {
-  const number = /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : NaN;
-  return Number.isSafeInteger(number) ? number : null;
-}
 
 /**
  * Users in any Drizzle SQLite database (libSQL, D1, …) migrated with `migrate()`. Ids

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryThrottleStore } from '../throttling/memory-throttle-store.ts';
 import { MemoryTokenStore } from '../tokens/memory-token-store.ts';
 import { MemoryUserStore } from '../users/memory-user-store.ts';
 import { MemoryOneTimeStore } from '../one-time/memory-one-time-store.ts';
-import { oneTimeStoreConformance, tokenStoreConformance, userStoreConformance } from './index.ts';
+import { oneTimeStoreConformance, throttleStoreConformance, tokenStoreConformance, userStoreConformance } from './index.ts';
 
 describe('MemoryTokenStore passes the TokenStore conformance suite', () => {
   for (const c of tokenStoreConformance(() => new MemoryTokenStore())) it(c.name, c.run);
@@ -23,6 +24,10 @@ describe('MemoryTokenStore joined with a MemoryUserStore passes it too, findWith
 
 describe('MemoryUserStore passes the UserStore conformance suite', () => {
   for (const c of userStoreConformance(() => new MemoryUserStore())) it(c.name, c.run);
+});
+
+describe('MemoryThrottleStore passes the ThrottleStore conformance suite', () => {
+  for (const c of throttleStoreConformance(() => new MemoryThrottleStore())) it(c.name, c.run);
 });
 
 describe('MemoryOneTimeStore passes the OneTimeStore conformance suite', () => {
