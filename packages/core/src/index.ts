@@ -105,12 +105,14 @@ export {
   createTokenService,
   type ImportKeyInput,
   type ImportKeyResult,
+  type AuthenticateTokenResult,
   type TokenRejection,
   type TokenService,
   type TokenServiceOptions,
   type VerifyTokenResult,
 } from './tokens/token-service.ts';
 export { isDrfKey } from './tokens/drf-key.ts';
+export { TOKEN_CACHE_DEFAULTS, type TokenCacheOptions, type TokenCacheView } from './tokens/verified-token-cache.ts';
 export {
   isTokenRecord,
   type Revocation,

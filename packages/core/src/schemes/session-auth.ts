@@ -82,14 +82,14 @@ export function sessionAuth<U extends AuthUser>(options: SessionAuthOptions<U>):
   return {
     name,
     vary: ['Cookie'],
-    async authenticate(request) {
+    async authenticate(request, host) {
       const cookies = request.headers.get('Cookie');
       const token = readCookie(cookies, cookieName);
       if (!token) return skip();
-      const verified = await tokens.verify(token, 'session');
+      // A session token only: an API token in the cookie is as unknown as a random string.
+      const verified = await tokens.authenticate(token, 'session', users, host);
       if (!verified.ok) return skip();
-      const user = await users.findById(verified.record.userId);
-      if (!user || !user.isActive) return skip();
+      const { user } = verified;
       if (!isSafeMethod(request)) {
         const denial = csrf.check(request, token, readCookie(cookies, csrfCookieName));
         if (denial) return fail(denial);

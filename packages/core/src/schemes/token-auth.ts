@@ -2,7 +2,7 @@
  * DRF's TokenAuthentication over hashed tokens: `Authorization: Token <token>`, or any
  * keyword (`Bearer` for RFC 6750 clients).
  */
-import { type Authenticator, fail, skip, success } from './authenticator.ts';
+import { type AuthenticationResult, type Authenticator, fail, type HostContext, skip, success } from './authenticator.ts';
 import { parseAuthorization } from './authorization-header.ts';
 import { headerValueToUtf8 } from '../encoding.ts';
 import type { BearerError } from '../errors.ts';
@@ -41,6 +41,27 @@ export function tokenChallenge(keyword: string, realm: string, error?: BearerErr
   return challenge;
 }
 
+/**
+ * The credentials of `header` when it is exactly `<keyword> <visible ASCII>`, the form
+ * every client sends, read without splitting or allocating beyond the slice; null for
+ * anything else, which `parseAuthorization` then reads the general way (and words its
+ * refusal). The keyword matches ASCII letters case-insensitively.
+ */
+function plainCredentials(header: string | null, lowerKeyword: string): string | null {
+  const start = lowerKeyword.length + 1;
+  if (header === null || header.length <= start || header.charCodeAt(start - 1) !== 0x20) return null;
+  for (let i = 0; i < lowerKeyword.length; i++) {
+    const code = header.charCodeAt(i);
+    // Upper-case ASCII letters fold to lower case; nothing else is folded.
+    if ((code >= 0x41 && code <= 0x5a ? code | 0x20 : code) !== lowerKeyword.charCodeAt(i)) return null;
+  }
+  for (let i = start; i < header.length; i++) {
+    const code = header.charCodeAt(i);
+    if (code < 0x21 || code > 0x7e) return null;
+  }
+  return header.slice(start);
+}
+
 /** Token authentication; the identity's `auth` is the token record. */
 export function tokenAuth<U extends AuthUser>(options: TokenAuthOptions<U>): Authenticator<U> {
   const { tokens, users, keyword, realm, name, legacyKeys } = {
@@ -54,9 +75,31 @@ export function tokenAuth<U extends AuthUser>(options: TokenAuthOptions<U>): Aut
   if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(keyword)) throw new RangeError('tokenAuth: keyword must be one word');
   if (realm.includes('"') || realm.includes('\\')) throw new RangeError('tokenAuth: realm must not contain quotes');
 
+  const lowerKeyword = keyword.toLowerCase();
+  // An imported DRF key: looked up past the cache, its user read as a token's would be.
+  const verifyDrfKey = async (key: string): Promise<AuthenticationResult<U>> => {
+    const verified = await tokens.verifyDrfKey(key);
+    if (!verified.ok) return fail('Invalid token.');
+    const user = await users.findById(verified.record.userId);
+    if (!user || !user.isActive) return fail('User inactive or deleted.');
+    return success(user, verified.record);
+  };
+  const verify = async (credentials: string, host: HostContext): Promise<AuthenticationResult<U>> => {
+    if (legacyKeys && isDrfKey(credentials)) return verifyDrfKey(credentials);
+    // An API token only: a session's value in a header is as unknown as a random string.
+    const verified = await tokens.authenticate(credentials, 'api', users, host);
+    if (!verified.ok) return fail(verified.reason === 'inactive' ? 'User inactive or deleted.' : 'Invalid token.');
+    return success(verified.user, verified.record);
+  };
+
   return {
     name,
-    async authenticate(request) {
+    async authenticate(request, host) {
+      // The header is read once; only an unusual one is parsed again, the general way.
+      const raw = request.headers.get('Authorization');
+      const plain = plainCredentials(raw, lowerKeyword);
+      if (plain !== null) return verify(plain, host);
+      if (!raw) return skip();
       const header = parseAuthorization(request, keyword);
       switch (header.kind) {
         case 'absent':
@@ -69,11 +112,7 @@ export function tokenAuth<U extends AuthUser>(options: TokenAuthOptions<U>): Aut
       // DRF's rule: only bytes that are not UTF-8 are "invalid characters"; any text is looked up.
       const token = headerValueToUtf8(header.credentials);
       if (token === null) return fail('Invalid token header. Token string should not contain invalid characters.');
-      const verified = legacyKeys && isDrfKey(token) ? await tokens.verifyDrfKey(token) : await tokens.verify(token);
-      if (!verified.ok) return fail('Invalid token.');
-      const user = await users.findById(verified.record.userId);
-      if (!user || !user.isActive) return fail('User inactive or deleted.');
-      return success(user, verified.record);
+      return verify(token, host);
     },
     challenge: (error) => tokenChallenge(keyword, realm, error),
   };
