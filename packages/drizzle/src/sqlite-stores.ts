@@ -90,6 +90,7 @@ export async function syncStores(
     connection.exec(`PRAGMA busy_timeout = ${LOCK_POLL_MS}`);
     const writes = serialWrites(connection, options.busyTimeout === undefined ? {} : { busyTimeout: options.busyTimeout });
     const users = syncStore('DrizzleUserStore', DrizzleUserStore, () => new DrizzleUserStore(db), USER_READS, writes);
+    // Joined with the very user store handed out, so findWithUser serves its authenticators.
     const tokens = syncStore('DrizzleTokenStore', DrizzleTokenStore, () => new DrizzleTokenStore(db, { users }), TOKEN_READS, writes);
     const oneTime = syncStore('DrizzleOneTimeStore', DrizzleOneTimeStore, () => new DrizzleOneTimeStore(db), ONE_TIME_READS, writes);
     // Its writes of two statements (save, enable, delete) then run in one transaction too.
