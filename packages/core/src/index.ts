@@ -21,6 +21,7 @@ export {
   AuthenticationFailed,
   type BearerError,
   LatchkeyError,
+  type LatchkeyErrorOptions,
   NotAuthenticated,
   PermissionDenied,
   StoreUnavailable,
@@ -102,7 +103,12 @@ export {
   UnsupportedMediaType,
   ValidationFailed,
 } from './endpoints/http-errors.ts';
-export type { LoginThrottleOptions } from './endpoints/login-throttle.ts';
+export { type LoginThrottle, loginThrottle, type LoginThrottleOptions } from './endpoints/login-throttle.ts';
+// Building blocks for endpoint groups in other packages (@latchkey/jwt): DRF's parsers,
+// CharField and refusal answers, so every group reads bodies and refuses alike.
+export { type CharField, validateCharFields } from './endpoints/fields.ts';
+export { readRequestData, type RequestData } from './endpoints/request-body.ts';
+export { refusalResponse } from './endpoints/respond.ts';
 export { type PasswordRules, passwordRules, type PasswordRulesOptions } from './endpoints/password-rules.ts';
 export type { RegisterOptions } from './endpoints/register.ts';
 export { type AuthEndpoints, type AuthEndpointsOptions, createAuthEndpoints } from './endpoints/router.ts';

@@ -25,5 +25,5 @@ export function errorResponse(error: LatchkeyError, challenge: string | null): R
     headers.set('WWW-Authenticate', challenge);
   }
   if (error instanceof Throttled) headers.set('Retry-After', String(error.wait));
-  return jsonResponse({ detail: error.detail }, status, headers);
+  return jsonResponse({ detail: error.detail, ...error.fields }, status, headers);
 }
