@@ -16,7 +16,17 @@ import {
   type UserStore,
 } from '@latchkey/core';
 import { authEndpoints, latchkey } from '@latchkey/hono';
+import {
+  createJwtEndpoints,
+  createJwtService,
+  createKeySet,
+  jwksEndpoint,
+  jwtAuth,
+  MemoryRefreshTokenStore,
+  type RefreshTokenStore,
+} from '@latchkey/jwt';
 import { type Context, Hono } from 'hono';
+import type { JWK } from 'jose';
 
 /** What the app is built from. */
 export interface AppOptions<U extends AuthUser> {
@@ -28,28 +38,43 @@ export interface AppOptions<U extends AuthUser> {
   readonly passwords?: PasswordHasher;
   /** The client's address, for the logs and throttles of a real app. Default: unknown. */
   readonly clientAddress?: (c: Context) => string | null | undefined;
+  /** The private JWK (EdDSA, ES256 or RS256) that signs JWTs; its public half is published. Required. */
+  readonly jwtSigningKey: JWK & { readonly alg: 'EdDSA' | 'ES256' | 'RS256' };
+  /** Where JWT refresh tokens (digests) live. Default a `MemoryRefreshTokenStore`: lost on restart. */
+  readonly refreshTokens?: RefreshTokenStore;
 }
 
 /** Lifetime of a token obtained from the demo: ten hours, knox's default. */
 export const TOKEN_TTL_MS = 10 * 60 * 60 * 1000;
 
-/** Builds the demo's Hono app: `/` public, `/api/me` and `/api/admin` protected, `/auth/*` the token endpoints. */
+/**
+ * Builds the demo's Hono app: `/` public, `/api/me` and `/api/admin` protected, `/auth/*` the
+ * token endpoints, `/auth/jwt/*` the JWT endpoints, `/.well-known/jwks.json` the public key.
+ */
 export function createApp<U extends AuthUser>(options: AppOptions<U>) {
-  const { users, clientAddress } = options;
+  const { users, clientAddress, jwtSigningKey } = options;
   const passwords = options.passwords ?? createPasswordHasher();
   const tokens = createTokenService({ store: options.tokens, ttl: TOKEN_TTL_MS });
-  // Token first: its challenge is what a 401 answers with. Basic is there for curl -u.
-  const base = createLatchkey<U>({ authenticators: [tokenAuth({ tokens, users }), basicAuth({ users, passwords })] });
+  const keys = createKeySet({ keys: [{ kid: jwtSigningKey.kid ?? 'demo-1', alg: jwtSigningKey.alg, privateJwk: jwtSigningKey }] });
+  const jwt = createJwtService({ keys, refreshTokens: options.refreshTokens ?? new MemoryRefreshTokenStore() });
+  // Token first: its challenge is what a 401 answers with. JWTs come as `Bearer`, Basic for curl -u.
+  const base = createLatchkey<U>({
+    authenticators: [tokenAuth({ tokens, users }), jwtAuth({ jwt, users }), basicAuth({ users, passwords })],
+  });
   const hostOptions = { clientAddress };
 
   return new Hono()
     // POST /auth/token, /auth/logout, GET /auth/me…; every other path goes on to the routes below.
     .use(authEndpoints({ tokens, users, passwords }, hostOptions))
+    // POST /auth/jwt/create, /refresh, /verify, /blacklist: simplejwt's views.
+    .use(authEndpoints(createJwtEndpoints({ jwt, users, passwords }), hostOptions))
+    .use(authEndpoints(jwksEndpoint(keys), hostOptions))
     .get('/', latchkey(base.with({ permissions: [allowAny] }), hostOptions), (c) =>
       c.json({
         hello: c.var.user?.username ?? 'anonymous',
         routes: {
           'POST /auth/token': 'obtain a token: {"username", "password"}',
+          'POST /auth/jwt/create': 'obtain a JWT pair: {"username", "password"}',
           'GET /api/me': 'who you are (needs a token)',
           'GET /api/admin': 'staff only',
         },

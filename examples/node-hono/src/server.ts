@@ -4,10 +4,12 @@
  *
  * Environment: PORT (default 8787; 0 picks a free one), HOST (default 127.0.0.1),
  * LATCHKEY_DATABASE_URL (default: latchkey.db in this example's folder; `libsql://…` for a
- * remote database, with LATCHKEY_DATABASE_AUTH_TOKEN).
+ * remote database, with LATCHKEY_DATABASE_AUTH_TOKEN), LATCHKEY_JWT_KEY (a private JWK as
+ * JSON; default a new Ed25519 key per start).
  */
 import type { AddressInfo } from 'node:net';
 import { createPasswordHasher } from '@latchkey/core';
+import { generateSigningKey } from '@latchkey/jwt';
 import { openLibsqlStores } from '@latchkey/drizzle/libsql';
 import { createAdaptorServer } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -26,7 +28,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 const stores = await openLibsqlStores({ url, authToken: process.env.LATCHKEY_DATABASE_AUTH_TOKEN });
 const passwords = createPasswordHasher();
 const created = await ensureDemoUser(stores.users, passwords);
+// LATCHKEY_JWT_KEY: a private JWK as JSON. Without one a new Ed25519 key is made per start,
+// so JWTs (and the in-memory refresh tokens) last until the server stops.
+const jwtSigningKey = process.env.LATCHKEY_JWT_KEY
+  ? JSON.parse(process.env.LATCHKEY_JWT_KEY)
+  : { ...(await generateSigningKey('EdDSA')), alg: 'EdDSA', kid: `demo-${new Date().toISOString().slice(0, 10)}` };
 const app = createApp({
+  jwtSigningKey,
   tokens: stores.tokens,
   users: stores.users,
   passwords,

@@ -106,7 +106,9 @@ async function importKey(input: KeyInput): Promise<ImportedKey> {
     const secret = typeof input.secret === 'string' ? new TextEncoder().encode(input.secret) : Uint8Array.from(input.secret);
     return { kid, alg, verify: secret, sign: secret, publicJwk: null };
   }
-  const publicJwk = { ...publicPart('privateJwk' in input ? input.privateJwk : input.publicJwk), kid, alg, use: 'sig' };
+  // kid, alg and use are the configuration's, put last in one order whatever the JWK held.
+  const { kid: _kid, alg: _alg, use: _use, key_ops: _ops, ...material } = publicPart('privateJwk' in input ? input.privateJwk : input.publicJwk);
+  const publicJwk: JWK = { ...material, kid, alg, use: 'sig' };
   const verify = (await importJWK(publicJwk, alg)) as CryptoKey;
   const sign = 'privateJwk' in input ? ((await importJWK({ ...input.privateJwk, kid, alg }, alg)) as CryptoKey) : null;
   return { kid, alg, verify, sign, publicJwk };
