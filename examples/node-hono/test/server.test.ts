@@ -140,6 +140,23 @@ describe('the Node + Hono example, started for real', { timeout: 30_000 }, () =>
     const basic = `Basic ${btoa(`${DEMO_USERNAME}:${DEMO_PASSWORD}`)}`;
     expect((await fetch(`${origin}/api/me`, { headers: { Authorization: basic } })).status).toBe(200);
   });
+
+  // Runs last: it leaves the demo user at its limit on this server.
+  it('counts wrong Basic guesses against the login throttle: the 6th is 429, then the right password and /auth/token too', async () => {
+    const me = (password: string) =>
+      fetch(`${origin}/api/me`, { headers: { Authorization: `Basic ${btoa(`${DEMO_USERNAME}:${password}`)}` } });
+    for (let i = 0; i < 5; i++) expect((await me(`wrong ${i}`)).status).toBe(401);
+    const sixth = await me('wrong 5');
+    expect(sixth.status).toBe(429);
+    expect(Number(sixth.headers.get('Retry-After'))).toBeGreaterThan(0);
+    expect((await me(DEMO_PASSWORD)).status).toBe(429);
+    const obtained = await fetch(`${origin}/auth/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: DEMO_USERNAME, password: DEMO_PASSWORD }),
+    });
+    expect(obtained.status).toBe(429);
+  });
 });
 
 describe('the example on a port that is taken', { timeout: 30_000 }, () => {

@@ -41,6 +41,20 @@ export type LatchkeyExportedHandler<Env = unknown, U extends AuthUser = AuthUser
   fetch: LatchkeyFetchHandler<Env, U>;
 };
 
+/** Options for `withLatchkey`. */
+export interface WithLatchkeyOptions {
+  /**
+   * The client's address, as `host.clientAddress` (what address-keyed throttles count).
+   * Default `CF-Connecting-IP`: Cloudflare sets it on every request it forwards, so a client
+   * cannot choose it there. On self-hosted workerd nothing sets it and any client can send
+   * one: read the header your own proxy overwrites, or answer null.
+   */
+  readonly clientAddress?: (request: Request) => string | null;
+}
+
+/** The default client address: `CF-Connecting-IP`, trustworthy behind Cloudflare only. */
+export const cloudflareClientAddress = (request: Request): string | null => request.headers.get('CF-Connecting-IP');
+
 const toRouter = <U extends AuthUser>(setup: LatchkeySetup<U>): LatchkeyRouter<U> => {
   if (typeof setup === 'function') return setup;
   const pipeline = toLatchkey(setup);
@@ -53,12 +67,15 @@ const toRouter = <U extends AuthUser>(setup: LatchkeySetup<U>): LatchkeyRouter<U
  * a database, say). It runs once per `env` object, so once per isolate, not per request;
  * if it throws or rejects, the request is refused with 503 (fail closed, logged) and the
  * next request tries again.
- * The client address for throttles comes from `CF-Connecting-IP`.
+ * A router that throws is refused with 503 too. The client address comes from
+ * `options.clientAddress`.
  */
 export function withLatchkey<Env, U extends AuthUser = AuthUser>(
   handler: LatchkeyExportedHandler<Env, U>,
   setup: (env: Env) => LatchkeySetup<U> | Promise<LatchkeySetup<U>>,
+  options: WithLatchkeyOptions = {},
 ): ExportedHandler<Env> {
+  const clientAddress = options.clientAddress ?? cloudflareClientAddress;
   // Keyed by the env object: workerd hands the same one to every request of an isolate,
   // and a WeakMap lets a discarded env (tests, other entrypoints) take its pipeline along.
   const routers = new WeakMap<object, Promise<LatchkeyRouter<U>>>();
@@ -77,14 +94,13 @@ export function withLatchkey<Env, U extends AuthUser = AuthUser>(
   return {
     ...handler,
     async fetch(request, env, ctx) {
-      let router: LatchkeyRouter<U>;
+      let pipeline: Latchkey<U>;
       try {
-        router = await routerFor(env);
+        pipeline = (await routerFor(env))(request);
       } catch (error) {
         return errorResponse(failClosed(error, logStoreFailure), null);
       }
-      const pipeline = router(request);
-      const host = { clientAddress: request.headers.get('CF-Connecting-IP') };
+      const host = { clientAddress: clientAddress(request) };
       const outcome = await pipeline.run(request, host);
       return outcome.ok ? handler.fetch(request, env, ctx, { ...outcome.identity, host }) : outcome.response;
     },

@@ -49,6 +49,25 @@ describe('withLatchkey, in workerd', () => {
     expect(await response.json()).toEqual({ clientAddress: '203.0.113.7' });
   });
 
+  it('fails closed when the router throws: 503, the handler does not run', async () => {
+    const response = await get('/router-throws');
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ detail: 'Service temporarily unavailable, try again later.' });
+    expect((await stats()).runs['/router-throws']).toBeUndefined();
+  });
+
+  it('takes the client address from clientAddress when given (self-hosted workerd), not CF-Connecting-IP', async () => {
+    const selfHosted = await startWorker(new URL('./workers/self-hosted.ts', import.meta.url));
+    try {
+      const answer = async (headers: Record<string, string>) =>
+        (await (await selfHosted.dispatchFetch('http://worker.test/', { headers })).json()) as unknown;
+      expect(await answer({ 'CF-Connecting-IP': '203.0.113.7' })).toEqual({ clientAddress: null });
+      expect(await answer({ 'CF-Connecting-IP': '203.0.113.7', 'X-Real-IP': '198.51.100.2' })).toEqual({ clientAddress: '198.51.100.2' });
+    } finally {
+      await selfHosted.dispose();
+    }
+  });
+
   it('builds the pipeline once per isolate, not per request', async () => {
     await Promise.all([get('/whoami'), get('/private'), get('/whoami')]);
     expect((await stats()).setups).toBe(1);

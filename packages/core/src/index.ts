@@ -27,7 +27,8 @@ export {
   StoreUnavailable,
   Throttled,
 } from './errors.ts';
-export { failClosed, logStoreFailure } from './fail-closed.ts';
+export { failClosed, logStoreFailure, scrubSecrets } from './fail-closed.ts';
+export { DEFAULT_TIMEOUT_MS, TimeLimitExceeded, withTimeLimit } from './time-limit.ts';
 export {
   type AuthContext,
   createLatchkey,
@@ -66,6 +67,7 @@ export {
   type Rate,
   type RateCounter,
   rateCounter,
+  ratePeek,
   rateThrottle,
   type RateThrottleOptions,
   type Throttle,
@@ -86,6 +88,7 @@ export {
 } from './tokens/token-service.ts';
 export { isTokenRecord, type TokenLimit, type TokenRecord, type TokenStore, type TokenTouch } from './tokens/token-store.ts';
 export type { AuthUser, NewUser, UserStore } from './users/user-store.ts';
+export { MAX_USERNAME_LENGTH, normalizeUsername, usernameProblems } from './users/username.ts';
 export { CSRF_HEADER, type CsrfOptions, type CsrfProtection, csrfProtection } from './schemes/csrf.ts';
 export type {
   AuthHooks,
@@ -103,7 +106,7 @@ export {
   UnsupportedMediaType,
   ValidationFailed,
 } from './endpoints/http-errors.ts';
-export { type LoginThrottle, loginThrottle, type LoginThrottleOptions } from './endpoints/login-throttle.ts';
+export { defaultLoginThrottle, type LoginThrottle, loginThrottle, type LoginThrottleOptions } from './endpoints/login-throttle.ts';
 // Building blocks for endpoint groups in other packages (@latchkey/jwt): DRF's parsers,
 // CharField and refusal answers, so every group reads bodies and refuses alike.
 export { type CharField, validateCharFields } from './endpoints/fields.ts';

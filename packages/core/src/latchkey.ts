@@ -3,11 +3,12 @@
  * Adapters call `run` (or wrap handlers with `protect`) and translate the outcome.
  */
 import type { Authenticator, HostContext, Identity } from './schemes/authenticator.ts';
-import { AuthenticationFailed, type LatchkeyError, NotAuthenticated, PermissionDenied, Throttled } from './errors.ts';
+import { AuthenticationFailed, type LatchkeyError, NotAuthenticated, PermissionDenied, StoreUnavailable, Throttled } from './errors.ts';
 import { failClosed, logStoreFailure } from './fail-closed.ts';
 import { withoutUndefined } from './options.ts';
 import { firstDenial, isAuthenticated, type Permission } from './permissions.ts';
 import { errorResponse } from './response.ts';
+import { assertTimeout, DEFAULT_TIMEOUT_MS, withTimeLimit } from './time-limit.ts';
 import type { Throttle } from './throttling/throttle.ts';
 import type { AuthUser } from './users/user-store.ts';
 
@@ -21,9 +22,18 @@ export interface LatchkeyOptions<U extends AuthUser = AuthUser> {
   readonly throttles?: readonly Throttle<U>[];
   /**
    * Told about store and hook failures (the request is then refused with 503). Receives
-   * the error, never a credential. Default: `console.error` with a short prefix.
+   * the error as thrown, never a credential; a store's message may quote its parameters (a
+   * token digest), so scrub before logging. Default: `console.error` with a short prefix and
+   * key-like runs (16+ characters with a digit) redacted (`logStoreFailure`).
    */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Milliseconds the pipeline's store, hook and throttle calls may take together for one
+   * request; past it the request is refused with 503 (`onError` gets a `TimeLimitExceeded`)
+   * and authenticators and throttles see `host.signal` abort. Null: no limit, which lets a
+   * silent store hold requests open forever. Default `5_000`.
+   */
+  readonly timeout?: number | null;
 }
 
 /** The handler's second argument: who is calling, and what the host knows. */
@@ -67,8 +77,10 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
     permissions: [isAuthenticated],
     throttles: [],
     onError: logStoreFailure,
+    timeout: DEFAULT_TIMEOUT_MS as number | null,
     ...withoutUndefined(options),
   };
+  assertTimeout(resolved.timeout);
   for (const key of ['authenticators', 'permissions', 'throttles'] as const) {
     if (!Array.isArray(resolved[key])) throw new TypeError(`${key} must be an array`);
   }
@@ -76,7 +88,7 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
   if (new Set(names).size !== names.length) throw new TypeError('authenticator names must be unique');
   Object.freeze(resolved);
 
-  const { authenticators, permissions, throttles, onError } = resolved;
+  const { authenticators, permissions, throttles, onError, timeout } = resolved;
   const first = authenticators[0];
 
   const refuse = (error: LatchkeyError, identity: Identity<U>): PipelineOutcome<U> => {
@@ -106,26 +118,31 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
     return ANONYMOUS as Identity<U>;
   };
 
+  const evaluate = async (request: Request, host: HostContext): Promise<PipelineOutcome<U>> => {
+    const identity = await authenticate(request, host);
+    if (!('user' in identity)) return refuse(identity, ANONYMOUS as Identity<U>);
+
+    const denial = await firstDenial(permissions, request, identity);
+    // DRF: a denial before any scheme succeeded means "log in", not "forbidden".
+    if (denial) return refuse(identity.user === null && first ? new NotAuthenticated() : denial, identity);
+
+    let wait = 0;
+    for (const waits of await Promise.all(throttles.map((throttle) => throttle(request, identity, host)))) {
+      if (waits !== null) wait = Math.max(wait, waits);
+    }
+    if (wait > 0) return refuse(new Throttled(wait), identity);
+    return { ok: true, identity };
+  };
+
   const run = async (request: Request, host: HostContext = {}): Promise<PipelineOutcome<U>> => {
-    let identity: Identity<U> = ANONYMOUS as Identity<U>;
     try {
-      const authenticated = await authenticate(request, host);
-      if (!('user' in authenticated)) return refuse(authenticated, identity);
-      identity = authenticated;
-
-      const denial = await firstDenial(permissions, request, identity);
-      // DRF: a denial before any scheme succeeded means "log in", not "forbidden".
-      if (denial) return refuse(identity.user === null && first ? new NotAuthenticated() : denial, identity);
-
-      let wait = 0;
-      for (const waits of await Promise.all(throttles.map((throttle) => throttle(request, identity, host)))) {
-        if (waits !== null) wait = Math.max(wait, waits);
-      }
-      if (wait > 0) return refuse(new Throttled(wait), identity);
-      return { ok: true, identity };
+      return await withTimeLimit(timeout, host.signal, (signal) => evaluate(request, { ...host, signal }));
     } catch (error) {
-      // Fail closed: a broken store or hook never turns into access.
-      return refuse(failClosed(error, onError), identity);
+      // The host gave up on the request (the client left): nobody reads the answer, and it
+      // is no store failure to report.
+      if (host.signal?.aborted && error === host.signal.reason) return refuse(new StoreUnavailable(error), ANONYMOUS as Identity<U>);
+      // Fail closed: a broken or silent store or hook never turns into access.
+      return refuse(failClosed(error, onError), ANONYMOUS as Identity<U>);
     }
   };
 

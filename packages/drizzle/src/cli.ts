@@ -11,7 +11,14 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { createPasswordHasher, createTokenService, type TokenRecord, type TokenService } from '@latchkey/core';
+import {
+  createPasswordHasher,
+  createTokenService,
+  normalizeUsername,
+  type TokenRecord,
+  type TokenService,
+  usernameProblems,
+} from '@latchkey/core';
 import { parseDuration } from './duration.ts';
 import { DEFAULT_DATABASE_URL, type LibsqlStores, openLibsqlStores } from './libsql.ts';
 
@@ -85,11 +92,11 @@ const COMMANDS: Record<string, Command> = {
   createuser: {
     options: { staff: { type: 'boolean' }, 'password-stdin': { type: 'boolean' } },
     required: ['username'],
-    async run({ stores, args: [username = ''], values }) {
-      // Django's username rule, so usernames stay safe to type, log and show.
-      if (!/^[\w.@+-]{1,150}$/.test(username)) {
-        throw new CommandError('a username is 1-150 letters, digits and @ . + - _');
-      }
+    async run({ stores, args: [typed = ''], values }) {
+      // The register endpoint's rule (core's), so a name one accepts the other accepts too.
+      const username = normalizeUsername(typed);
+      const problems = usernameProblems(username);
+      if (problems.length > 0) throw new CommandError(`invalid username "${typed}": ${problems.join(' ')}`);
       const password = values['password-stdin'] ? await readPasswordFromStdin() : null;
       const isStaff = values.staff === true;
       const user = await stores.users.createUser({
@@ -167,7 +174,7 @@ const ALL_OPTIONS: Options = Object.assign({}, GLOBAL_OPTIONS, ...Object.values(
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 async function requireUserId(stores: LibsqlStores, username: string): Promise<string> {
-  const user = await stores.users.findByUsername(username);
+  const user = await stores.users.findByUsername(normalizeUsername(username));
   if (!user) throw new CommandError(`unknown user "${username}"`);
   return user.id;
 }
@@ -177,6 +184,8 @@ async function readPasswordFromStdin(): Promise<string> {
   for await (const chunk of process.stdin) text += String(chunk);
   const password = text.split(/\r?\n/, 1)[0] ?? '';
   if (password === '') throw new CommandError('--password-stdin read an empty password');
+  // A NUL would be dropped by PBKDF2 (HMAC zero-pads keys) and is refused at every login.
+  if (password.includes('\0')) throw new CommandError('--password-stdin read a password with a NUL character');
   return password;
 }
 

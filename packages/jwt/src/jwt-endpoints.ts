@@ -16,24 +16,31 @@
  */
 import {
   type AuthEndpoints,
+  type HostContext,
   type AuthUser,
   AuthenticationFailed,
   checkCredentials,
   createPasswordHasher,
+  DEFAULT_TIMEOUT_MS,
+  defaultLoginThrottle,
   errorResponse,
   failClosed,
   jsonResponse,
   LatchkeyError,
+  type LoginThrottle,
   loginThrottle,
   type LoginThrottleOptions,
   logStoreFailure,
   MethodNotAllowed,
+  normalizeUsername,
   type PasswordHasher,
   readRequestData,
   refusalResponse,
+  StoreUnavailable,
   type UserStore,
   validateCharFields,
   ValidationFailed,
+  withTimeLimit,
 } from '@latchkey/core';
 import type { KeySet } from './keys.ts';
 import type { JwtService } from './jwt-service.ts';
@@ -51,8 +58,14 @@ export interface JwtEndpointsOptions<U extends AuthUser = AuthUser> {
   readonly prefix?: string;
   /** Scopes put in a new pair (`scope` claim), for `hasScopes`. Default none. */
   readonly scopesFor?: (user: U) => readonly string[] | Promise<readonly string[]>;
-  /** The login throttle, core's; `false`: none. Default on (5/minute per username, 30/minute per address). */
-  readonly throttle?: LoginThrottleOptions | false;
+  /**
+   * The login throttle, core's: options for a new one, a built `loginThrottle(…)`, or
+   * `false`: none. Default `defaultLoginThrottle(users)`, the one core's login endpoints and
+   * `basicAuth` over the same `users` count in too.
+   */
+  readonly throttle?: LoginThrottleOptions | LoginThrottle | false;
+  /** Time limit on each request's store and hook calls; past it 503. Null: none. Default `5_000`. */
+  readonly timeout?: number | null;
   /** Realm of the `WWW-Authenticate` header on 401s. Default `"api"` (simplejwt's). */
   readonly realm?: string;
   /** Largest request body read, in bytes; larger ones get 413. Default `65_536`. */
@@ -61,7 +74,7 @@ export interface JwtEndpointsOptions<U extends AuthUser = AuthUser> {
   readonly onError?: (error: unknown) => void;
 }
 
-type Handler = (request: Request, host: { readonly clientAddress?: string | null }) => Promise<Response>;
+type Handler = (request: Request, host: HostContext) => Promise<Response>;
 
 const PREFIX = /^(\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)+$/;
 const NO_ACCOUNT = new AuthenticationFailed('No active account found with the given credentials');
@@ -70,13 +83,18 @@ const CREDENTIALS = [{ name: 'username' }, { name: 'password', trim: false }] as
 
 /** Builds the endpoints. Missing or contradictory options throw here. */
 export function createJwtEndpoints<U extends AuthUser = AuthUser>(options: JwtEndpointsOptions<U>): AuthEndpoints {
-  const { jwt, users, prefix = '/auth/jwt', scopesFor, realm = 'api', maxBodyBytes = 65_536, onError = logStoreFailure } = options;
+  const { jwt, users, prefix = '/auth/jwt', scopesFor, realm = 'api', maxBodyBytes = 65_536, onError = logStoreFailure, timeout = DEFAULT_TIMEOUT_MS } = options;
   if (!jwt || !users) throw new TypeError('createJwtEndpoints: jwt and users are required');
   if (!PREFIX.test(prefix)) throw new RangeError('createJwtEndpoints: prefix must be "/segment[/segment…]" without a trailing slash');
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) throw new RangeError('createJwtEndpoints: maxBodyBytes must be a positive integer');
   if (realm.includes('"') || realm.includes('\\')) throw new RangeError('createJwtEndpoints: realm must not contain quotes');
+  if (timeout !== null && !(typeof timeout === 'number' && timeout > 0 && timeout <= 2_147_483_647)) {
+    throw new RangeError('createJwtEndpoints: timeout must be a positive number of milliseconds or null');
+  }
   const passwords = options.passwords ?? createPasswordHasher();
-  const throttle = options.throttle === false ? null : loginThrottle(options.throttle);
+  const option = options.throttle;
+  // A built throttle has its checks; options have none of them.
+  const throttle = option === false ? null : option === undefined ? defaultLoginThrottle(users) : 'passwordAllowed' in option ? option : loginThrottle(option);
   const challenge = `Bearer realm="${realm}"`;
 
   // 401s carry simplejwt's header; everything else is core's refusal answer.
@@ -94,7 +112,9 @@ export function createJwtEndpoints<U extends AuthUser = AuthUser>(options: JwtEn
     if (crowded) return refuse(crowded);
     const body = await fields(request, CREDENTIALS);
     if (body instanceof LatchkeyError) return refuse(body);
-    const { username = '', password = '' } = body;
+    const { password = '' } = body;
+    // Normalised before the throttle, as core's login does, so look-alikes share one limit.
+    const username = normalizeUsername(body.username ?? '');
     const guessed = await throttle?.loginByUsername(username);
     if (guessed) return refuse(guessed);
     const checked = await checkCredentials(users, passwords, username, password);
@@ -149,9 +169,11 @@ export function createJwtEndpoints<U extends AuthUser = AuthUser>(options: JwtEn
         return request.method === 'HEAD' ? new Response(null, response) : response;
       }
       try {
-        return await route(request, host);
+        return await withTimeLimit(timeout, host.signal, (signal) => route(request, { ...host, signal }));
       } catch (error) {
-        // Fail closed: a broken store or hook never becomes a 500 or a token.
+        // The host gave up on the request (the client left): no store failure to report.
+        if (host.signal?.aborted && error === host.signal.reason) return errorResponse(new StoreUnavailable(error), null);
+        // Fail closed: a broken or silent store or hook never becomes a 500 or a token.
         return errorResponse(failClosed(error, onError), null);
       }
     },

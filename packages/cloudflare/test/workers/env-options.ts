@@ -5,6 +5,7 @@
  * - `POST /issue` (public) issues a token for alice: `{ token, digest }`;
  * - `GET /private` needs a token; `GET /broken` uses a token store that always throws;
  * - `GET /whoami` (public) echoes the client address the handler was given;
+ * - `GET /router-throws`: the router itself throws;
  * - `GET /stats` (public) reports setups, handler runs by path and scheduled runs.
  *
  * With the `FAIL_FIRST_SETUP` binding, the first setup throws.
@@ -75,6 +76,7 @@ export default withLatchkey<Env, MemoryUser>(
     return (request) => {
       const path = new URL(request.url).pathname;
       if (path === '/private') return api;
+      if (path === '/router-throws') throw new Error('no pipeline for this path');
       return path === '/broken' ? broken : open;
     };
   },

@@ -10,7 +10,7 @@ import { type ClientAddressSource, peerAddress } from '../throttling/client-addr
 import { Throttled } from '../errors.ts';
 import { MemoryThrottleStore } from '../throttling/memory-throttle-store.ts';
 import { withoutUndefined } from '../options.ts';
-import { type RateCounter, rateCounter } from '../throttling/throttle.ts';
+import { type RateCounter, rateCounter, ratePeek } from '../throttling/throttle.ts';
 import type { ThrottleStore } from '../throttling/throttle-store.ts';
 
 /** Options for the login throttle (`createAuthEndpoints({ throttle })`). */
@@ -27,7 +27,11 @@ export interface LoginThrottleOptions {
   readonly now?: () => number;
 }
 
-/** The checks the endpoints run; each answers a refusal or null. */
+/**
+ * The checks every password check runs; each answers a refusal or null. Build one with
+ * `loginThrottle(options)` and hand the same one to `createAuthEndpoints` and `basicAuth`
+ * to share it; by default both use `defaultLoginThrottle(users)`, shared already.
+ */
 export interface LoginThrottle {
   /** Before a login reads its body. */
   readonly loginByAddress: (request: Request, host: HostContext) => Promise<Throttled | null>;
@@ -35,14 +39,46 @@ export interface LoginThrottle {
   readonly loginByUsername: (username: string) => Promise<Throttled | null>;
   /** Before a registration reads its body. */
   readonly registerByAddress: (request: Request, host: HostContext) => Promise<Throttled | null>;
+  /**
+   * For schemes that send the password with every request (Basic), before the hash: would
+   * one more failure be over the username or the address limit? Counts nothing, so a client
+   * that keeps sending the right password is not throttled for it.
+   */
+  readonly passwordAllowed: (request: Request, host: HostContext, username: string) => Promise<Throttled | null>;
+  /** Counts a refused password (or a throttled attempt) against both limits. */
+  readonly passwordRefused: (request: Request, host: HostContext, username: string) => Promise<void>;
 }
 
 const allow = async () => null;
 
 /** No throttling at all (`throttle: false`). */
-export const NO_LOGIN_THROTTLE: LoginThrottle = { loginByAddress: allow, loginByUsername: allow, registerByAddress: allow };
+export const NO_LOGIN_THROTTLE: LoginThrottle = {
+  loginByAddress: allow,
+  loginByUsername: allow,
+  registerByAddress: allow,
+  passwordAllowed: allow,
+  passwordRefused: async () => {},
+};
 
-/** Builds the login throttle; an invalid rate throws a `RangeError` here, not on a request. */
+const shared = new WeakMap<object, LoginThrottle>();
+
+/**
+ * The login throttle of every password check against `users` that is given no other: one
+ * per user store, with the default options, so the login endpoints and Basic authentication
+ * over one store count the same guesses without any wiring. Its counters live in this
+ * process's memory; across instances build one over a shared store with `loginThrottle`.
+ */
+export function defaultLoginThrottle(users: object): LoginThrottle {
+  let throttle = shared.get(users);
+  if (!throttle) shared.set(users, (throttle = loginThrottle()));
+  return throttle;
+}
+
+/**
+ * Builds a login throttle; an invalid rate throws a `RangeError` here, not on a request.
+ * Pass the one result to `createAuthEndpoints({ throttle })` and `basicAuth({ throttle })`
+ * so that guesses through either count against the same limits.
+ */
 export function loginThrottle(options: LoginThrottleOptions = {}): LoginThrottle {
   const { store, usernameRate, addressRate, clientAddress, now } = {
     usernameRate: '5/minute' as string | null,
@@ -52,8 +88,8 @@ export function loginThrottle(options: LoginThrottleOptions = {}): LoginThrottle
     ...withoutUndefined(options),
     store: options.store ?? new MemoryThrottleStore(),
   };
-  const build = (scope: string, rate: string | null): RateCounter | null =>
-    rate === null ? null : rateCounter({ scope, rate, store, now });
+  const build = (scope: string, rate: string | null, peek = false): RateCounter | null =>
+    rate === null ? null : (peek ? ratePeek : rateCounter)({ scope, rate, store, now });
   const check = async (count: RateCounter | null, subject: string) => {
     const wait = count ? await count(subject) : null;
     return wait === null ? null : new Throttled(wait);
@@ -62,10 +98,20 @@ export function loginThrottle(options: LoginThrottleOptions = {}): LoginThrottle
   const login = build('login-address', addressRate);
   const register = build('register-address', addressRate);
   const username = build('login-username', usernameRate);
+  // The same counters as the login's, read without counting.
+  const loginPeek = build('login-address', addressRate, true);
+  const usernamePeek = build('login-username', usernameRate, true);
 
   return {
     loginByAddress: (request, host) => check(login, address(request, host)),
     loginByUsername: (name) => check(username, name),
     registerByAddress: (request, host) => check(register, address(request, host)),
+    async passwordAllowed(request, host, name) {
+      const refusals = await Promise.all([check(loginPeek, address(request, host)), check(usernamePeek, name)]);
+      return refusals.reduce((longest, refusal) => (refusal && (!longest || refusal.wait > longest.wait) ? refusal : longest));
+    },
+    async passwordRefused(request, host, name) {
+      await Promise.all([check(login, address(request, host)), check(username, name)]);
+    },
   };
 }

@@ -5,6 +5,7 @@
 import { checkCredentials } from '../users/credentials.ts';
 import { LatchkeyError } from '../errors.ts';
 import type { AuthUser } from '../users/user-store.ts';
+import { normalizeUsername } from '../users/username.ts';
 import type { EndpointCall, EndpointDeps } from './endpoint.ts';
 import { validateCharFields } from './fields.ts';
 import type { LoginFailedEvent } from './hooks.ts';
@@ -28,7 +29,9 @@ export function createLogin<U extends AuthUser>(deps: EndpointDeps<U>, throttle:
     if (data instanceof LatchkeyError) return data;
     const fields = validateCharFields(data, CREDENTIALS);
     if (fields instanceof ValidationFailed) return fields;
-    const { username = '', password = '' } = fields;
+    const { password = '' } = fields;
+    // Normalised before the throttle too, so `ａｌｉｃｅ` counts against alice's limit.
+    const username = normalizeUsername(fields.username ?? '');
     const guessed = await throttle.loginByUsername(username);
     if (guessed) return guessed;
 

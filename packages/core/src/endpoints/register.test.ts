@@ -108,4 +108,17 @@ describe('POST /auth/register: create a user, then a token (djoser, DRF\'s post_
     await send('POST', '/auth/register', { json: {} });
     expect((await send('POST', '/auth/register', { json: { username: 'carol', password: STRONG } })).status).toBe(429);
   });
+
+  it('normalises usernames with NFKC, as Django does: look-alike spellings of a taken name are taken', async () => {
+    const { send, users } = await endpointFixture({ register: true });
+    for (const username of ['ａｌｉｃｅ', '𝐚lice']) {
+      const response = await send('POST', '/auth/register', { json: { username, password: STRONG } });
+      expect(await answer(response)).toEqual({ status: 400, body: { username: ['A user with that username already exists.'] } });
+    }
+    const response = await send('POST', '/auth/register', { json: { username: 'ﬁle', password: STRONG } });
+    expect((await answer(response)).body.user.username).toBe('file');
+    expect(await users.findByUsername('ﬁle')).toBeNull();
+    // Logging in under another spelling of the same name works, and counts against the same name.
+    expect((await send('POST', '/auth/token', { json: { username: 'ｆｉｌｅ', password: STRONG } })).status).toBe(200);
+  });
 });

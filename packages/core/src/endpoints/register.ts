@@ -11,6 +11,7 @@
 import { LatchkeyError } from '../errors.ts';
 import { jsonResponse } from '../response.ts';
 import type { AuthUser } from '../users/user-store.ts';
+import { normalizeUsername, usernameProblems } from '../users/username.ts';
 import type { Endpoint, EndpointCall, EndpointDeps } from './endpoint.ts';
 import { validateCharFields } from './fields.ts';
 import { rollBack } from './hooks.ts';
@@ -30,21 +31,10 @@ export interface RegisterOptions extends PasswordRulesOptions {
 /** A user store that can also delete, which lets a failed registration be undone. */
 
 const TAKEN = 'A user with that username already exists.';
-const MAX_USERNAME = 150;
-// Django's UnicodeUsernameValidator: word characters and @ . + - _.
-const USERNAME = /^[\p{L}\p{N}_.@+-]+$/u;
-
-function usernameProblems(username: string): string[] {
-  const problems: string[] = [];
-  if ([...username].length > MAX_USERNAME) problems.push(`Ensure this field has no more than ${MAX_USERNAME} characters.`);
-  if (!USERNAME.test(username)) {
-    problems.push('Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.');
-  }
-  return problems;
-}
 
 const FIELDS = [
-  { name: 'username', validate: usernameProblems },
+  // The rule is checked on the normalised name, the one that is stored.
+  { name: 'username', validate: (username: string) => usernameProblems(normalizeUsername(username)) },
   { name: 'password', trim: false },
 ] as const;
 
@@ -74,7 +64,8 @@ export function register<U extends AuthUser>(
     if (data instanceof LatchkeyError) return data;
     const fields = validateCharFields(data, FIELDS);
     if (fields instanceof ValidationFailed) return fields;
-    const { username = '', password = '' } = fields;
+    const { password = '' } = fields;
+    const username = normalizeUsername(fields.username ?? '');
     // DRF's UniqueValidator is a field check, so a taken name is reported before password rules run.
     if (await users.findByUsername(username)) return new ValidationFailed({ username: [TAKEN] });
     const problems = rules(password, username);

@@ -20,13 +20,14 @@
  * HEAD too. A trailing slash is accepted (`/auth/token/`, DRF's habit).
  */
 import type { Authenticator, HostContext } from '../schemes/authenticator.ts';
-import type { LatchkeyError } from '../errors.ts';
+import { type LatchkeyError, StoreUnavailable } from '../errors.ts';
 import { failClosed, logStoreFailure } from '../fail-closed.ts';
 import { createLatchkey, type Latchkey } from '../latchkey.ts';
 import { withoutUndefined } from '../options.ts';
 import { createPasswordHasher, type PasswordHasher } from '../users/password.ts';
 import { isAuthenticated } from '../permissions.ts';
 import { errorResponse } from '../response.ts';
+import { assertTimeout, DEFAULT_TIMEOUT_MS, withTimeLimit } from '../time-limit.ts';
 import { tokenAuth } from '../schemes/token-auth.ts';
 import type { TokenService } from '../tokens/token-service.ts';
 import { isTokenRecord } from '../tokens/token-store.ts';
@@ -35,7 +36,13 @@ import type { Endpoint, EndpointCall, EndpointDeps, UserCall } from './endpoint.
 import type { AuthHooks } from './hooks.ts';
 import { MethodNotAllowed } from './http-errors.ts';
 import { createLogin } from './login.ts';
-import { loginThrottle, type LoginThrottleOptions, NO_LOGIN_THROTTLE } from './login-throttle.ts';
+import {
+  defaultLoginThrottle,
+  type LoginThrottle,
+  loginThrottle,
+  type LoginThrottleOptions,
+  NO_LOGIN_THROTTLE,
+} from './login-throttle.ts';
 import { logout, logoutAll } from './logout.ts';
 import { me } from './me.ts';
 import { listMyTokens, revokeMyToken } from './my-tokens.ts';
@@ -64,8 +71,12 @@ export interface AuthEndpointsOptions<U extends AuthUser = AuthUser> {
   readonly serializeUser?: (user: U) => unknown;
   /** `true` or options to turn registration on. Default `false`: off. */
   readonly register?: boolean | RegisterOptions;
-  /** The login and registration throttle; `false`: none. Default on, see `LoginThrottleOptions`. */
-  readonly throttle?: LoginThrottleOptions | false;
+  /**
+   * The login and registration throttle: options for a new one, a built `loginThrottle(…)`
+   * (pass the same to `basicAuth` to share it), or `false`: none. Default
+   * `defaultLoginThrottle(users)`, the one `basicAuth` over the same `users` uses too.
+   */
+  readonly throttle?: LoginThrottleOptions | LoginThrottle | false;
   /** Session login, cookies and CSRF; `false`: no session routes or authenticator. Default on. */
   readonly session?: SessionEndpointOptions | false;
   /** Lifecycle hooks; see `AuthHooks` for what a throwing hook does. Default none. */
@@ -74,9 +85,17 @@ export interface AuthEndpointsOptions<U extends AuthUser = AuthUser> {
   readonly maxBodyBytes?: number;
   /**
    * Told about store and hook failures (the request is then refused with 503). Receives
-   * the error, never a credential. Default: `console.error` with a short prefix.
+   * the error as thrown, never a credential; a store's message may quote its parameters (a
+   * token digest), so scrub before logging. Default: `console.error` with a short prefix and
+   * key-like runs (16+ characters with a digit) redacted (`logStoreFailure`).
    */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Milliseconds one request's store and hook calls (and body reading and hashing) may take
+   * together; past it the answer is 503 (`onError` gets a `TimeLimitExceeded`) and hooks see
+   * `context.host.signal` abort. Null: no limit. Default `5_000`.
+   */
+  readonly timeout?: number | null;
 }
 
 /** The mounted endpoints. */
@@ -109,15 +128,24 @@ function matchPath(pattern: string, path: string): Record<string, string> | null
   return params;
 }
 
+function resolveThrottle(option: LoginThrottleOptions | LoginThrottle | false | undefined, users: object): LoginThrottle {
+  if (option === false) return NO_LOGIN_THROTTLE;
+  if (option === undefined) return defaultLoginThrottle(users);
+  // A built throttle has its checks; options have none of them.
+  return 'passwordAllowed' in option ? option : loginThrottle(option);
+}
+
 /** Builds the endpoints. Missing or contradictory options throw at once. */
 export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: AuthEndpointsOptions<U>): AuthEndpoints {
-  const { tokens, users, prefix, serializeUser, maxBodyBytes, onError } = {
+  const { tokens, users, prefix, serializeUser, maxBodyBytes, onError, timeout } = {
     prefix: '/auth',
     serializeUser: ({ id, username }: U): unknown => ({ id, username }),
     maxBodyBytes: 65_536,
     onError: logStoreFailure,
+    timeout: DEFAULT_TIMEOUT_MS as number | null,
     ...withoutUndefined(options),
   };
+  assertTimeout(timeout);
   if (!tokens || !users) throw new TypeError('createAuthEndpoints: tokens and users are required');
   if (!PREFIX.test(prefix)) throw new RangeError('createAuthEndpoints: prefix must be "" or "/segment[/segment…]" without a trailing slash');
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) throw new RangeError('maxBodyBytes must be a positive integer');
@@ -130,10 +158,11 @@ export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: Auth
     serializeUser,
     maxBodyBytes,
   };
-  const throttle = options.throttle === false ? NO_LOGIN_THROTTLE : loginThrottle(options.throttle);
+  const throttle = resolveThrottle(options.throttle, users);
   const sessions = options.session === false ? null : createSessions(deps, options.session ?? {});
   const authenticators = options.authenticators ?? [tokenAuth({ tokens, users }), ...(sessions ? [sessions.authenticator] : [])];
-  const guard = createLatchkey<U>({ authenticators, permissions: [isAuthenticated], onError });
+  // No limit of its own: the guard runs inside the route's (below), which its signal carries.
+  const guard = createLatchkey<U>({ authenticators, permissions: [isAuthenticated], onError, timeout: null });
   const login = createLogin(deps, throttle);
 
   const routes: Route<U>[] = [
@@ -168,18 +197,25 @@ export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: Auth
     return method === 'HEAD' ? new Response(null, response) : response;
   };
 
+  const respond = async (route: Route<U>, call: EndpointCall): Promise<Response> => {
+    if (route.guard === null) return dispatch(route.methods, call);
+    const outcome = await route.guard.run(call.request, call.host);
+    if (!outcome.ok) return outcome.response;
+    const { user, auth, scheme } = outcome.identity;
+    // isAuthenticated admits no anonymous caller; this only tells the compiler so.
+    if (user === null || scheme === null) throw new TypeError('authenticated route reached without a user');
+    // The endpoints act on stored tokens (logout revokes the one in use); other grants have none.
+    return dispatch(route.methods, { ...call, user, auth: auth !== null && isTokenRecord(auth) ? auth : null, scheme });
+  };
+
   const answer = async (route: Route<U>, call: EndpointCall): Promise<Response> => {
     try {
-      if (route.guard === null) return await dispatch(route.methods, call);
-      const outcome = await route.guard.run(call.request, call.host);
-      if (!outcome.ok) return outcome.response;
-      const { user, auth, scheme } = outcome.identity;
-      // isAuthenticated admits no anonymous caller; this only tells the compiler so.
-      if (user === null || scheme === null) throw new TypeError('authenticated route reached without a user');
-      // The endpoints act on stored tokens (logout revokes the one in use); other grants have none.
-      return await dispatch(route.methods, { ...call, user, auth: auth !== null && isTokenRecord(auth) ? auth : null, scheme });
+      return await withTimeLimit(timeout, call.host.signal, (signal) => respond(route, { ...call, host: { ...call.host, signal } }));
     } catch (error) {
-      // Fail closed: a broken store or hook never becomes a 500 or access.
+      // The host gave up on the request (the client left): no store failure to report.
+      const { signal } = call.host;
+      if (signal?.aborted && error === signal.reason) return errorResponse(new StoreUnavailable(error), null);
+      // Fail closed: a broken or silent store or hook never becomes a 500 or access.
       return errorResponse(failClosed(error, onError), null);
     }
   };

@@ -17,7 +17,7 @@
  * };
  * ```
  */
-import { AuthenticationFailed, type BearerError, type PermissionDenied } from '../errors.ts';
+import { AuthenticationFailed, type BearerError, type PermissionDenied, type Throttled } from '../errors.ts';
 import type { AuthUser } from '../users/user-store.ts';
 
 /**
@@ -48,13 +48,20 @@ export interface Identity<U extends AuthUser = AuthUser> {
 export interface HostContext {
   /** The client's IP address as the host sees it; null when unknown. */
   readonly clientAddress?: string | null;
+  /**
+   * Aborts when the request's time limit passes (or the host's own signal aborts). The
+   * pipeline and the endpoints set it for authenticators, throttles and hooks; pass it on
+   * to whatever can stop early (a `fetch`, a driver call that takes a signal). An adapter
+   * may set one too (a request's own `signal`): the limit then also ends with it.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** The outcome of one authenticator. Build it with `skip`, `success` and `fail`. */
 export type AuthenticationResult<U extends AuthUser = AuthUser> =
   | { readonly outcome: 'skip' }
   | { readonly outcome: 'success'; readonly user: U; readonly auth: Grant | null }
-  | { readonly outcome: 'fail'; readonly error: AuthenticationFailed | PermissionDenied };
+  | { readonly outcome: 'fail'; readonly error: AuthenticationFailed | PermissionDenied | Throttled };
 
 /** One authentication scheme. */
 export interface Authenticator<U extends AuthUser = AuthUser> {
@@ -85,7 +92,10 @@ export function success<U extends AuthUser>(user: U, auth: Grant | null = null):
   return { outcome: 'success', user, auth };
 }
 
-/** Credentials of this kind were given and are wrong: stop the chain with 401. */
-export function fail(detail: string | AuthenticationFailed | PermissionDenied): AuthenticationResult<never> {
+/**
+ * Credentials of this kind were given and are wrong: stop the chain with 401 (or 403, or
+ * 429 for a scheme that throttles password guesses).
+ */
+export function fail(detail: string | AuthenticationFailed | PermissionDenied | Throttled): AuthenticationResult<never> {
   return { outcome: 'fail', error: typeof detail === 'string' ? new AuthenticationFailed(detail) : detail };
 }

@@ -14,12 +14,20 @@ export type AuthorizationParse =
 // Python's bytes.split() separators, which DRF relies on.
 const WHITESPACE = /[\t\n\v\f\r ]+/;
 
+/**
+ * Lower-cases A-Z only. DRF compares the keyword as bytes, whose `lower()` is ASCII-only;
+ * `toLowerCase` would fold the Kelvin sign U+212A to "k" and let `TO\u212AEN` pass as `Token`.
+ */
+function asciiLowerCase(text: string): string {
+  return text.replace(/[A-Z]/g, (letter) => String.fromCharCode(letter.charCodeAt(0) + 32));
+}
+
 /** Splits the request's Authorization header against `keyword`. */
 export function parseAuthorization(request: Request, keyword: string): AuthorizationParse {
   const header = request.headers.get('Authorization');
   if (!header) return { kind: 'absent' };
   const parts = header.split(WHITESPACE).filter((part) => part.length > 0);
-  if (parts.length === 0 || parts[0]!.toLowerCase() !== keyword.toLowerCase()) return { kind: 'absent' };
+  if (parts.length === 0 || asciiLowerCase(parts[0]!) !== asciiLowerCase(keyword)) return { kind: 'absent' };
   if (parts.length === 1) return { kind: 'no-credentials' };
   if (parts.length > 2) return { kind: 'spaces' };
   return { kind: 'credentials', credentials: parts[1]! };

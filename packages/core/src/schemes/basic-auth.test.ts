@@ -31,6 +31,7 @@ describe('BasicAuthentication', () => {
     [basic('mallory', PASSWORD), 'Invalid username/password.'],
     [basic('carol', PASSWORD), 'Invalid username/password.'],
     [`Basic ${btoa('alice')}`, 'Invalid username/password.'],
+    [basic('alice', `${PASSWORD}\0`), 'Invalid username/password.'],
   ])('fails "%s" with "%s"', async (header, detail) => {
     const { auth } = await setup();
     const result = await auth.authenticate(request({ Authorization: header }), {});

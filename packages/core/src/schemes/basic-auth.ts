@@ -1,11 +1,13 @@
 /** DRF's BasicAuthentication (RFC 7617): `Authorization: Basic base64(username:password)`. */
 import { type Authenticator, fail, skip, success } from './authenticator.ts';
 import { parseAuthorization } from './authorization-header.ts';
+import { defaultLoginThrottle, type LoginThrottle, NO_LOGIN_THROTTLE } from '../endpoints/login-throttle.ts';
 import { checkCredentials } from '../users/credentials.ts';
 import { base64ToBytes, latin1ToString, utf8ToString } from '../encoding.ts';
 import { withoutUndefined } from '../options.ts';
 import { createPasswordHasher, type PasswordHasher } from '../users/password.ts';
 import type { AuthUser, UserStore } from '../users/user-store.ts';
+import { normalizeUsername } from '../users/username.ts';
 
 /** Options for `basicAuth`. */
 export interface BasicAuthOptions<U extends AuthUser> {
@@ -17,6 +19,13 @@ export interface BasicAuthOptions<U extends AuthUser> {
   readonly realm?: string;
   /** `Identity.scheme` when this authenticator succeeds. Default `"basic"`. */
   readonly name?: string;
+  /**
+   * Counts wrong passwords against the login endpoints' limits (per username and per client
+   * address), checked before any hash is computed; over a limit the answer is 429. Default
+   * `defaultLoginThrottle(users)`, the one `createAuthEndpoints` over the same `users` uses
+   * too. To share a custom one, pass the same `loginThrottle(…)` to both; `false`: none.
+   */
+  readonly throttle?: LoginThrottle | false;
 }
 
 const INVALID = 'Invalid username/password.';
@@ -38,7 +47,9 @@ export function decodeBasicCredentials(encoded: string): { username: string; pas
  * Basic authentication. Every failure after decoding (unknown user, wrong password,
  * inactive user, no colon) answers the same "Invalid username/password." and costs the
  * same password hash, so neither the message nor the timing tells which usernames exist.
- * Hashes made with older parameters are upgraded on a successful login.
+ * Refusals count against the login throttle, so guessing through Basic meets the same 429
+ * as guessing through the login endpoint. Hashes made with older parameters are upgraded on
+ * a successful login.
  */
 export function basicAuth<U extends AuthUser>(options: BasicAuthOptions<U>): Authenticator<U> {
   const { users, passwords, realm, name } = {
@@ -49,10 +60,11 @@ export function basicAuth<U extends AuthUser>(options: BasicAuthOptions<U>): Aut
   };
   if (!users) throw new TypeError('basicAuth: users is required');
   if (realm.includes('"') || realm.includes('\\')) throw new RangeError('basicAuth: realm must not contain quotes');
+  const throttle = options.throttle === false ? NO_LOGIN_THROTTLE : (options.throttle ?? defaultLoginThrottle(users));
 
   return {
     name,
-    async authenticate(request) {
+    async authenticate(request, host) {
       const header = parseAuthorization(request, 'Basic');
       switch (header.kind) {
         case 'absent':
@@ -64,8 +76,18 @@ export function basicAuth<U extends AuthUser>(options: BasicAuthOptions<U>): Aut
       }
       const credentials = decodeBasicCredentials(header.credentials);
       if (!credentials) return fail('Invalid basic header. Credentials not correctly base64 encoded.');
-      const checked = await checkCredentials(users, passwords, credentials.username, credentials.password);
-      return checked.ok ? success(checked.user) : fail(INVALID);
+      // Every request carries the password, so only refusals count, but the limit is checked
+      // before the hash: a guesser over it costs a counter read, not a PBKDF2.
+      const username = normalizeUsername(credentials.username);
+      const throttled = await throttle.passwordAllowed(request, host, username);
+      if (throttled) {
+        await throttle.passwordRefused(request, host, username);
+        return fail(throttled);
+      }
+      const checked = await checkCredentials(users, passwords, username, credentials.password);
+      if (checked.ok) return success(checked.user);
+      await throttle.passwordRefused(request, host, username);
+      return fail(INVALID);
     },
     challenge: () => `Basic realm="${realm}"`,
   };

@@ -1,13 +1,17 @@
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { TokenRecord, TokenStore } from '../tokens/token-store.ts';
 import { check, checkEqual } from './assert.ts';
 import type { ConformanceCase } from './conformance-case.ts';
+import { seededRandomBytes } from './host-fixture.ts';
 
 let sequence = 0;
+// Seeded, so a failing case fails again with the same ids when it is run again.
+const idBytes = seededRandomBytes('token-store-conformance');
 
 function record(overrides: Partial<TokenRecord> = {}): TokenRecord {
   sequence++;
   return {
-    id: `conf-${sequence}-${Math.random().toString(36).slice(2)}`,
+    id: `conf-${sequence}-${bytesToHex(idBytes(6))}`,
     userId: 'user-1',
     digest: `${sequence.toString(16).padStart(8, '0')}${'ab'.repeat(28)}`,
     name: 'laptop',

@@ -4,7 +4,7 @@ import { addressFromForwardedFor, addressFromHeader } from './client-address.ts'
 import { Throttled } from '../errors.ts';
 import { MemoryThrottleStore } from './memory-throttle-store.ts';
 import { request } from '../test-support.ts';
-import { anonRateThrottle, parseRate, rateThrottle, userRateThrottle } from './throttle.ts';
+import { anonRateThrottle, parseRate, rateCounter, ratePeek, rateThrottle, userRateThrottle } from './throttle.ts';
 
 const anonymous: Identity = { user: null, auth: null, scheme: null };
 const alice: Identity = { user: { id: '1', username: 'alice', isActive: true, isStaff: false }, auth: null, scheme: 'token' };
@@ -40,6 +40,17 @@ describe('throttles', () => {
     expect(await throttle(request(), alice, {})).toBe(90);
     c.set(90_000);
     expect(await throttle(request(), alice, {})).toBeNull();
+  });
+
+  it('peeks without counting: ratePeek answers what rateCounter would, and changes nothing', async () => {
+    const c = clocked('3/minute');
+    const count = rateCounter({ ...c, scope: 's' });
+    const peek = ratePeek({ ...c, scope: 's' });
+    for (let i = 0; i < 10; i++) expect(await peek('alice')).toBeNull();
+    for (let i = 0; i < 3; i++) expect(await count('alice')).toBeNull();
+    expect(await peek('alice')).toBe(90);
+    expect(await peek('alice')).toBe(90);
+    expect(await count('alice')).toBe(90);
   });
 
   it('slides: the previous window still counts in proportion to its overlap', async () => {

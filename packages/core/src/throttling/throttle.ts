@@ -80,6 +80,19 @@ export type RateCounter = (subject: string) => Promise<number | null>;
  * from a body, say). `rateThrottle` and the login throttle are built on it.
  */
 export function rateCounter(options: ThrottleOptions): RateCounter {
+  return slidingWindow(options, true);
+}
+
+/**
+ * What `rateCounter` would answer for one more request, counting nothing: for checks that
+ * count only failures (a password sent on every request, which only a wrong one should
+ * use up), asked before the work and followed by `rateCounter` when the attempt fails.
+ */
+export function ratePeek(options: ThrottleOptions): RateCounter {
+  return slidingWindow(options, false);
+}
+
+function slidingWindow(options: ThrottleOptions, counts: boolean): RateCounter {
   const { store, scope, now } = { scope: 'rate', now: Date.now as () => number, ...withoutUndefined(options) };
   if (!store) throw new TypeError('throttle: store is required');
   const rate = parseRate(options.rate);
@@ -89,7 +102,8 @@ export function rateCounter(options: ThrottleOptions): RateCounter {
     const elapsed = at - window * rate.windowMs;
     const base = `${scope}:${subject}:`;
     const [current, previous] = await Promise.all([
-      store.increment(base + window, (window + 2) * rate.windowMs, at),
+      // A peek reads the count this request would make, as if it had been counted.
+      counts ? store.increment(base + window, (window + 2) * rate.windowMs, at) : store.get(base + window, at).then((n) => n + 1),
       store.get(base + (window - 1), at),
     ]);
     const estimate = previous * (1 - elapsed / rate.windowMs) + current;

@@ -53,7 +53,9 @@ export interface TokenLimit {
  * Where tokens live. All times are milliseconds since the epoch.
  *
  * - Methods MUST throw only when storage itself fails (the pipeline answers 503 and grants
- *   nothing); "not found" is `null`, `false` or `0`, never an exception.
+ *   nothing); "not found" is `null`, `false` or `0`, never an exception. Their messages
+ *   SHOULD NOT quote digests: errors reach `onError` and logs (the default logger redacts
+ *   key-like runs, a custom one may not).
  * - `findByDigest` MUST match the digest exactly (it is unique); a store MUST index it.
  * - `insert` with a `limit` MUST be atomic: concurrent inserts for one user never leave
  *   more than `limit.max` live tokens. It returns false, inserting nothing, when the user

@@ -4,6 +4,7 @@
  */
 import type { PasswordHasher } from './password.ts';
 import type { AuthUser, UserStore } from './user-store.ts';
+import { normalizeUsername } from './username.ts';
 
 /** Why a username and password were refused; for logs and hooks, never for the client. */
 export type CredentialRejection = 'unknown-user' | 'wrong-password' | 'inactive';
@@ -14,10 +15,13 @@ export type CredentialCheck<U extends AuthUser> =
   | { readonly ok: false; readonly reason: CredentialRejection };
 
 /**
- * Checks `password` for `username`. An unknown user still costs one password hash, and an
+ * Checks `password` for `username`. The username is looked up in its normalised form (NFKC,
+ * as it was stored at registration). An unknown user still costs one password hash, and an
  * inactive one is refused only after the hash, so timing tells nobody which usernames exist
- * or are disabled. A hash made with other parameters than today's is upgraded on success.
- * Store failures throw (the caller answers 503).
+ * or are disabled. A password with a NUL character is refused at the same cost: HMAC pads a
+ * short key with zero bytes, so to PBKDF2 `"secret\0"` is the very same key as `"secret"`.
+ * A hash made with other parameters than today's is upgraded on success. Store failures
+ * throw (the caller answers 503).
  */
 export async function checkCredentials<U extends AuthUser>(
   users: UserStore<U>,
@@ -25,9 +29,10 @@ export async function checkCredentials<U extends AuthUser>(
   username: string,
   password: string,
 ): Promise<CredentialCheck<U>> {
-  const user = await users.findByUsername(username);
+  const user = await users.findByUsername(normalizeUsername(username));
   const hash = user ? await users.getPasswordHash(user.id) : null;
-  const valid = await passwords.verify(password, hash);
+  // Against no hash, verify spends the same derivation and says false.
+  const valid = await passwords.verify(password, password.includes('\0') ? null : hash);
   if (!user) return { ok: false, reason: 'unknown-user' };
   if (!valid) return { ok: false, reason: 'wrong-password' };
   if (!user.isActive) return { ok: false, reason: 'inactive' };

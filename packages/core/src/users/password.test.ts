@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createPasswordHasher } from './password.ts';
 
 // Made by Python's hashlib.pbkdf2_hmac, exactly as Django's PBKDF2PasswordHasher does.
@@ -56,18 +56,42 @@ describe('password hashing', () => {
     expect(await hasher.verify('correct horse', stored)).toBe(false);
   });
 
-  it('still spends a hash on a user without one, so unknown users are not faster', async () => {
-    let derived = 0;
-    const counting = createPasswordHasher({
-      iterations: 1_000,
-      randomBytes: (n) => {
-        derived++;
-        return crypto.getRandomValues(new Uint8Array(n));
-      },
+  describe('a refusal costs one derivation at today\'s parameters, whatever is stored', () => {
+    // Spies on the derivation itself: the PBKDF2 that Web Crypto runs, and its iterations.
+    const derivedIterations = async (work: () => Promise<unknown>) => {
+      const deriveBits = vi.spyOn(crypto.subtle, 'deriveBits');
+      try {
+        await work();
+        return deriveBits.mock.calls.map(([params]) => (params as Pbkdf2Params).iterations);
+      } finally {
+        deriveBits.mockRestore();
+      }
+    };
+    const today = createPasswordHasher({ iterations: 2_000, maxIterations: 10_000 });
+    const withIterations = (count: number) => createPasswordHasher({ iterations: count }).hash('correct horse');
+
+    it.each([
+      ['no stored hash (an unknown user)', async () => null],
+      ["Django's unusable hash", async () => '!Rv3mFJ4fSkB1yE8mVnq2zWXtHPdXKu8NqLy3Ejdq'],
+      ['a malformed hash', async () => 'pbkdf2_sha256$2000$salt'],
+      ['a hash asking for more than maxIterations', async () => DJANGO_HASH.replace('$1000$', '$1000000000$')],
+      ['a hash at today\'s iterations, wrong password', () => withIterations(2_000)],
+      ['a hash at fewer iterations, wrong password', () => withIterations(500)],
+    ])('%s', async (_case, stored) => {
+      const encoded = await stored();
+      const iterations = await derivedIterations(() => today.verify('wrong guess', encoded));
+      expect(iterations.reduce((sum, count) => sum + count, 0)).toBe(2_000);
     });
-    expect(await counting.verify('anything', null)).toBe(false);
-    // The dummy salt is drawn once, and the derivation runs (the promise resolves after work).
-    expect(derived).toBe(1);
+
+    it('a hash at more iterations than today\'s (an import) costs what it asks, no more', async () => {
+      const encoded = await withIterations(5_000);
+      expect(await derivedIterations(() => today.verify('wrong guess', encoded))).toEqual([5_000]);
+    });
+
+    it('a right password costs only its own hash', async () => {
+      const encoded = await withIterations(500);
+      expect(await derivedIterations(() => today.verify('correct horse', encoded))).toEqual([500]);
+    });
   });
 
   it('refuses contradictory options at construction', () => {

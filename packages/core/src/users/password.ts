@@ -39,9 +39,10 @@ export interface PasswordHasher {
   /** A new self-describing hash of `password` with a fresh random salt. */
   hash(password: string): Promise<string>;
   /**
-   * True when `password` matches `encoded`. A null, malformed or over-expensive `encoded`
-   * is false; a null one still costs one hash at today's parameters, so an unknown user
-   * takes as long to refuse as a known one.
+   * True when `password` matches `encoded`. A null, malformed, unusable or over-expensive
+   * `encoded` is false. Every refusal costs at least one hash at today's parameters (a
+   * missing or unusable hash spends exactly that, a weaker one is padded up to it), so an
+   * unknown user or an odd stored hash takes as long to refuse as a wrong password.
    */
   verify(password: string, encoded: string | null): Promise<boolean>;
   /** True when `encoded` was made with other parameters than today's: rehash on login. */
@@ -90,16 +91,20 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
 
     async verify(password, encoded) {
       const parsed = encoded === null ? null : parse(encoded);
+      dummy ??= newSalt();
       if (!parsed || parsed.iterations > maxIterations) {
-        // Only a missing hash is padded to a real hash's cost: a malformed or absurd one
-        // is refused at once, before any work.
-        if (encoded === null) {
-          dummy ??= newSalt();
-          await derive(password, dummy, iterations);
-        }
+        // Nothing usable to compare with (no hash, Django's unusable `!…`, a malformed one,
+        // one asking for absurd work, which is never done): one derivation at today's
+        // parameters all the same, so the refusal costs what a wrong password costs.
+        await derive(password, dummy, iterations);
         return false;
       }
-      return constantTimeEqual(await derive(password, parsed.salt, parsed.iterations), parsed.hash);
+      const match = constantTimeEqual(await derive(password, parsed.salt, parsed.iterations), parsed.hash);
+      // A hash weaker than today's is cheaper to check: its refusal is padded up to today's
+      // cost. One stronger than today's (an import, up to maxIterations) costs what it asks
+      // until its first successful login re-hashes it; see the README.
+      if (!match && parsed.iterations < iterations) await derive(password, dummy, iterations - parsed.iterations);
+      return match;
     },
 
     needsRehash(encoded) {
