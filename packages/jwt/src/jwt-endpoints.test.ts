@@ -150,6 +150,20 @@ describe('POST /auth/jwt/refresh (TokenRefreshView, rotating)', () => {
     expect(await post('/refresh', { refresh: pair.refresh })).toMatchObject({ status: 401, body: { detail: 'No active account found for the given token.' } });
   });
 
+  it('a store that never answers: 503 once the time limit passes, never a pair', async () => {
+    const users = new MemoryUserStore();
+    const store = new MemoryRefreshTokenStore();
+    const jwt = createJwtService({ keys: createKeySet({ keys: [{ kid: 'k', alg: 'HS256', secret: 'x'.repeat(32) }] }), refreshTokens: store });
+    const alice = (await users.createUser({ username: 'alice', passwordHash: null }))!;
+    const { refresh } = await jwt.issuePair(alice);
+    vi.spyOn(store, 'consume').mockReturnValue(new Promise(() => {}));
+    const endpoints = createJwtEndpoints({ jwt, users, timeout: 20, onError: () => {} });
+    const response = await endpoints.handle(
+      new Request('http://api.test/auth/jwt/refresh', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refresh }) }),
+    );
+    expect(response?.status).toBe(503);
+  });
+
   it('a failing store: 503, never a pair', async () => {
     const { post, login, store } = await setup();
     const pair = await login();
