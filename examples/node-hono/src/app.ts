@@ -40,7 +40,7 @@ export interface AppOptions<U extends AuthUser> {
   readonly clientAddress?: (c: Context) => string | null | undefined;
   /** The private JWK (EdDSA, ES256 or RS256) that signs JWTs; its public half is published. Required. */
   readonly jwtSigningKey: JWK & { readonly alg: 'EdDSA' | 'ES256' | 'RS256' };
-  /** Where JWT refresh tokens (digests) live. Default a `MemoryRefreshTokenStore`: lost on restart. */
+  /** Where JWT refresh tokens (digests) live. Default a `MemoryRefreshTokenStore` (the server uses the libSQL one). */
   readonly refreshTokens?: RefreshTokenStore;
 }
 

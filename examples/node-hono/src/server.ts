@@ -35,6 +35,7 @@ const jwtSigningKey = process.env.LATCHKEY_JWT_KEY
   : { ...(await generateSigningKey('EdDSA')), alg: 'EdDSA', kid: `demo-${new Date().toISOString().slice(0, 10)}` };
 const app = createApp({
   jwtSigningKey,
+  refreshTokens: stores.refreshTokens,
   tokens: stores.tokens,
   users: stores.users,
   passwords,

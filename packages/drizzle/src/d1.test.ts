@@ -2,12 +2,13 @@
 // against a real D1 binding, migrations applied from Node and from inside a Worker.
 import { fileURLToPath } from 'node:url';
 import { tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { refreshTokenStoreConformance } from '@latchkey/jwt/testing';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { d1Stores, migrateD1 } from './d1.ts';
 import { migrations } from './migrations.ts';
-import { latchkeyTokens, latchkeyUsers } from './schema.ts';
+import { latchkeyRefreshTokens, latchkeyRevokedFamilies, latchkeyTokens, latchkeyUsers } from './schema.ts';
 
 // Compatibility dates after 2026-05-03 make this workerd hang (see TOOLCHAIN.md).
 const COMPATIBILITY_DATE = '2026-04-01';
@@ -50,11 +51,17 @@ describe('D1 (workerd through Miniflare)', () => {
   // One database for the suite: each case starts from empty tables.
   const fresh = async () => {
     const stores = d1Stores(binding);
-    await stores.db.batch([stores.db.delete(latchkeyTokens), stores.db.delete(latchkeyUsers)]);
+    await stores.db.batch([
+      stores.db.delete(latchkeyTokens),
+      stores.db.delete(latchkeyUsers),
+      stores.db.delete(latchkeyRefreshTokens),
+      stores.db.delete(latchkeyRevokedFamilies),
+    ]);
     return stores;
   };
   for (const c of tokenStoreConformance(async () => (await fresh()).tokens)) it(c.name, c.run);
   for (const c of userStoreConformance(async () => (await fresh()).users)) it(c.name, c.run);
+  for (const c of refreshTokenStoreConformance(async () => (await fresh()).refreshTokens)) it(`refresh tokens: ${c.name}`, c.run);
 
   it('migrateD1 records each migration once, however often it runs', async () => {
     await migrateD1(binding);

@@ -4,6 +4,7 @@
  */
 import { type AnyD1Database, type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
 import { migrate } from './migrate.ts';
+import { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
 
@@ -15,6 +16,8 @@ export interface D1Stores {
   readonly tokens: DrizzleTokenStore;
   /** Users in `latchkey_users`, for the authenticators' `users`. */
   readonly users: DrizzleUserStore;
+  /** `@latchkey/jwt`'s refresh tokens, for `createJwtService({ refreshTokens })`. */
+  readonly refreshTokens: DrizzleRefreshTokenStore;
 }
 
 // A Worker sees the same binding object on every request of an isolate: build the stores
@@ -26,7 +29,7 @@ export function d1Stores(binding: AnyD1Database): D1Stores {
   let stores = storesByBinding.get(binding);
   if (!stores) {
     const db = drizzle(binding);
-    stores = { db, tokens: new DrizzleTokenStore(db), users: new DrizzleUserStore(db) };
+    stores = { db, tokens: new DrizzleTokenStore(db), users: new DrizzleUserStore(db), refreshTokens: new DrizzleRefreshTokenStore(db) };
     storesByBinding.set(binding, stores);
   }
   return stores;

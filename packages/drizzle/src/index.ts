@@ -4,6 +4,7 @@
  * this entry imports none and runs anywhere, Workers included.
  */
 export { migrate } from './migrate.ts';
-export { latchkeyTokens, latchkeyUsers } from './schema.ts';
+export { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
+export { latchkeyRefreshTokens, latchkeyRevokedFamilies, latchkeyTokens, latchkeyUsers } from './schema.ts';
 export { DrizzleTokenStore } from './token-store.ts';
 export { type DrizzleUser, DrizzleUserStore, type DrizzleUserStoreOptions } from './user-store.ts';

@@ -7,6 +7,7 @@
 import { type Client, createClient } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from './migrate.ts';
+import { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
 
@@ -40,6 +41,8 @@ export interface LibsqlStores {
   readonly tokens: DrizzleTokenStore;
   /** Users in `latchkey_users`, for the authenticators' `users`. */
   readonly users: DrizzleUserStore;
+  /** `@latchkey/jwt`'s refresh tokens, for `createJwtService({ refreshTokens })`. */
+  readonly refreshTokens: DrizzleRefreshTokenStore;
   /** Closes the client. */
   close(): void;
 }
@@ -67,6 +70,7 @@ export async function openLibsqlStores(options: LibsqlStoresOptions = {}): Promi
       client,
       tokens: new DrizzleTokenStore(db),
       users: new DrizzleUserStore(db),
+      refreshTokens: new DrizzleRefreshTokenStore(db),
       close: () => client.close(),
     };
   } catch (error) {

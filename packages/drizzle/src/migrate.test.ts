@@ -51,13 +51,13 @@ describe('the shipped migrations', () => {
 });
 
 describe('migrate', () => {
-  it('creates both tables and records each migration in drizzle\'s history', async () => {
+  it('creates the tables and records each migration in drizzle\'s history', async () => {
     const db = memoryDb();
     await migrate(db);
     const tables = await db.$client.execute(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'latchkey_%' ORDER BY name",
     );
-    expect(tables.rows.map((row) => row[0])).toEqual(['latchkey_tokens', 'latchkey_users']);
+    expect(tables.rows.map((row) => row[0])).toEqual(['latchkey_refresh_tokens', 'latchkey_revoked_families', 'latchkey_tokens', 'latchkey_users']);
     expect(await history(db)).toEqual(expectedHistory);
   });
 

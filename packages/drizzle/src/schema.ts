@@ -1,5 +1,5 @@
 /**
- * The Drizzle schema (SQLite dialect: libSQL, D1, bun:sqlite) for Latchkey's two tables.
+ * The Drizzle schema (SQLite dialect: libSQL, D1, bun:sqlite) for Latchkey's tables.
  *
  * - `latchkey_tokens` holds one row per issued token. The plaintext token is never stored:
  *   `digest` is core's SHA-256 (or HMAC-SHA256) of it, unique and therefore indexed, and
@@ -43,3 +43,40 @@ export const latchkeyUsers = sqliteTable('latchkey_users', {
   isStaff: integer('is_staff', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull(),
 });
+
+/**
+ * `@latchkey/jwt`'s refresh tokens, only as digests (SHA-256 of the whole token), grouped in
+ * families (one per login). `state` is `live`, `used` (rotated: presenting it again is reuse)
+ * or `revoked`.
+ */
+export const latchkeyRefreshTokens = sqliteTable(
+  'latchkey_refresh_tokens',
+  {
+    digest: text('digest').primaryKey(),
+    familyId: text('family_id').notNull(),
+    userId: text('user_id').notNull(),
+    state: text('state', { enum: ['live', 'used', 'revoked'] }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [
+    // Revoking a family, and every family of a user (logout-all).
+    index('latchkey_refresh_tokens_family_id_idx').on(table.familyId),
+    index('latchkey_refresh_tokens_user_id_idx').on(table.userId),
+    // Purging expired tokens.
+    index('latchkey_refresh_tokens_expires_at_idx').on(table.expiresAt),
+  ],
+);
+
+/**
+ * Revoked refresh-token families, kept until `access_until` (when their last access token
+ * expires): the small table every instance polls to stop those access tokens early.
+ */
+export const latchkeyRevokedFamilies = sqliteTable(
+  'latchkey_revoked_families',
+  {
+    familyId: text('family_id').primaryKey(),
+    accessUntil: integer('access_until').notNull(),
+  },
+  (table) => [index('latchkey_revoked_families_access_until_idx').on(table.accessUntil)],
+);
