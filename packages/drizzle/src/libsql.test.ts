@@ -1,63 +1,19 @@
 // The stores on libSQL: core's conformance suites in memory and in a file, then what a
 // file must guarantee beyond them (no plaintext on disk, several processes and clients on
 // one file, the per-user limit under real contention, purging) and remote URLs.
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { createPasswordHasher, createTokenService, type VerifyTokenResult } from '@latchkey/core';
 import { tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { openLibsqlStores, type LibsqlStores } from './libsql.ts';
+import { describe, expect, it } from 'vitest';
+import { libsqlHarness, PROCESS_TIMEOUT } from '../test/libsql-harness.ts';
+import { openLibsqlStores } from './libsql.ts';
 
-// A child process starts through tsx, which takes seconds on a busy machine.
-const PROCESS_TIMEOUT = { timeout: 30_000 };
-
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'latchkey-libsql-'));
-let files = 0;
-const open: LibsqlStores[] = [];
-const children: ChildProcessWithoutNullStreams[] = [];
-
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill();
-  for (const stores of open.splice(0)) stores.close();
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function newFile(): { path: string; url: string } {
-  const path = join(dir, `test-${++files}.db`);
-  return { path, url: `file:${path}` };
-}
-
-async function openStores(url: string, migrate = true): Promise<LibsqlStores> {
-  const stores = await openLibsqlStores({ url, migrate });
-  open.push(stores);
-  return stores;
-}
-
+const harness = libsqlHarness('libsql');
+const { newFile, openStores } = harness;
 /** test/fixtures/token-process.ts in a child process on `url`; `ask` sends one request. */
-function otherProcess(url: string): (request: object) => Promise<any> {
-  const child = spawn(
-    join(root, 'node_modules/.bin/tsx'),
-    ['--conditions=source', fileURLToPath(new URL('../test/fixtures/token-process.ts', import.meta.url)), url],
-    { cwd: root },
-  );
-  children.push(child);
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  return async (request) => {
-    child.stdin.write(`${JSON.stringify(request)}\n`);
-    const { value, done } = await lines.next();
-    if (done) throw new Error(`the other process ended: ${stderr}`);
-    return JSON.parse(value);
-  };
-}
+const otherProcess = (url: string) => harness.otherProcess('token-process.ts', url);
 
 for (const [where, url] of [
   ['libSQL :memory:', () => ':memory:'],
