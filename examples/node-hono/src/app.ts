@@ -27,6 +27,7 @@ import {
 } from '@latchkey/jwt';
 import { type Context, Hono } from 'hono';
 import type { JWK } from 'jose';
+import { type DemoAccountOptions, demoAccountEndpoints } from './account.ts';
 
 /** What the app is built from. */
 export interface AppOptions<U extends AuthUser> {
@@ -38,6 +39,8 @@ export interface AppOptions<U extends AuthUser> {
   readonly passwords?: PasswordHasher;
   /** The client's address, for the logs and throttles of a real app. Default: unknown. */
   readonly clientAddress?: (c: Context) => string | null | undefined;
+  /** Registration with activation, password change and reset, email change. Default off. */
+  readonly account?: DemoAccountOptions;
   /** The private JWK (EdDSA, ES256 or RS256) that signs JWTs; its public half is published. Required. */
   readonly jwtSigningKey: JWK & { readonly alg: 'EdDSA' | 'ES256' | 'RS256' };
   /** Where JWT refresh tokens (digests) live. Default a `MemoryRefreshTokenStore` (the server uses the libSQL one). */
@@ -65,7 +68,7 @@ export function createApp<U extends AuthUser>(options: AppOptions<U>) {
 
   return new Hono()
     // POST /auth/token, /auth/logout, GET /auth/me…; every other path goes on to the routes below.
-    .use(authEndpoints({ tokens, users, passwords }, hostOptions))
+    .use(authEndpoints({ tokens, users, passwords, ...(options.account && demoAccountEndpoints(options.account)) }, hostOptions))
     // POST /auth/jwt/create, /refresh, /verify, /blacklist: simplejwt's views.
     .use(authEndpoints(createJwtEndpoints({ jwt, users, passwords }), hostOptions))
     .use(authEndpoints(jwksEndpoint(keys), hostOptions))

@@ -4,13 +4,15 @@ import type { AuthUser, PasswordHasher, UserStore } from '@latchkey/core';
 /** The demo login. Well known on purpose: the server listens on loopback only by default. */
 export const DEMO_USERNAME = 'demo';
 export const DEMO_PASSWORD = 'correct-horse-battery-staple';
+/** The demo user's address, where the console mailer "sends" their password reset link. */
+export const DEMO_EMAIL = 'demo@example.org';
 
 /** Creates the demo user unless it exists; true when it was created now. */
 export async function ensureDemoUser<U extends AuthUser>(users: UserStore<U>, passwords: PasswordHasher): Promise<boolean> {
   // Looked up first, so a restart costs no password hash.
   if (await users.findByUsername(DEMO_USERNAME)) return false;
   const passwordHash = await passwords.hash(DEMO_PASSWORD);
-  return (await users.createUser({ username: DEMO_USERNAME, passwordHash })) !== null;
+  return (await users.createUser({ username: DEMO_USERNAME, passwordHash, email: DEMO_EMAIL })) !== null;
 }
 
 /** The walk-through: obtain a token (or a JWT pair), use it, see the 401 without it. */
@@ -28,5 +30,8 @@ export function walkThrough(origin: string): string {
     `  curl -s ${origin}/api/me -H 'Authorization: Bearer <access>'`,
     '  # 3. Without it: 401 and a WWW-Authenticate challenge',
     `  curl -si ${origin}/api/me`,
+    '',
+    'Accounts (registration with activation, password change and reset): see examples/node-hono/README.md.',
+    'Mails are printed here.',
   ].join('\n');
 }

@@ -4,8 +4,9 @@
  *
  * Environment: PORT (default 8787; 0 picks a free one), HOST (default 127.0.0.1),
  * LATCHKEY_DATABASE_URL (default: latchkey.db in this example's folder; `libsql://…` for a
- * remote database, with LATCHKEY_DATABASE_AUTH_TOKEN), LATCHKEY_JWT_KEY (a private JWK as
- * JSON; default a new Ed25519 key per start).
+ * remote database, with LATCHKEY_DATABASE_AUTH_TOKEN), LATCHKEY_LINK_BASE (where mailed links
+ * point; default the origin it listens on), LATCHKEY_JWT_KEY (a private JWK as JSON that
+ * signs JWTs; default a new Ed25519 key per start).
  */
 import type { AddressInfo } from 'node:net';
 import { createPasswordHasher } from '@latchkey/core';
@@ -29,20 +30,15 @@ const stores = await openLibsqlStores({ url, authToken: process.env.LATCHKEY_DAT
 const passwords = createPasswordHasher();
 const created = await ensureDemoUser(stores.users, passwords);
 // LATCHKEY_JWT_KEY: a private JWK as JSON. Without one a new Ed25519 key is made per start,
-// so JWTs (and the in-memory refresh tokens) last until the server stops.
+// so JWTs last until the server stops.
 const jwtSigningKey = process.env.LATCHKEY_JWT_KEY
   ? JSON.parse(process.env.LATCHKEY_JWT_KEY)
   : { ...(await generateSigningKey('EdDSA')), alg: 'EdDSA', kid: `demo-${new Date().toISOString().slice(0, 10)}` };
-const app = createApp({
-  jwtSigningKey,
-  refreshTokens: stores.refreshTokens,
-  tokens: stores.tokens,
-  users: stores.users,
-  passwords,
-  clientAddress: (c) => getConnInfo(c).remote.address,
+// Built once listening, when the origin that mailed links point at is known (PORT=0 picks it).
+let app: ReturnType<typeof createApp> | undefined;
+const server = createAdaptorServer({
+  fetch: (request, env) => app?.fetch(request, env) ?? Response.json({ detail: 'Starting.' }, { status: 503 }),
 });
-
-const server = createAdaptorServer({ fetch: app.fetch });
 
 server.once('error', async (error: NodeJS.ErrnoException) => {
   // The usual ways listening fails get one readable line, not a stack trace.
@@ -62,6 +58,15 @@ server.listen(port, hostname, () => {
   // A wildcard or loopback address is reached as localhost; any other as itself.
   const shown = ['127.0.0.1', '::1', '0.0.0.0', '::'].includes(hostname) ? 'localhost' : hostname;
   const origin = `http://${shown.includes(':') ? `[${shown}]` : shown}:${actual}`;
+  app = createApp({
+    jwtSigningKey,
+    refreshTokens: stores.refreshTokens,
+    tokens: stores.tokens,
+    users: stores.users,
+    passwords,
+    clientAddress: (c) => getConnInfo(c).remote.address,
+    account: { oneTime: stores.oneTime, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
+  });
   console.log(
     [
       `Latchkey demo (Node + Hono) listening on ${origin}`,

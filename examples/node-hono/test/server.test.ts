@@ -2,62 +2,13 @@
  * End to end: the example started for real (`tsx src/server.ts`, as `npm start` does) on a
  * free port and a temporary database, called over HTTP.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERNAME } from '../src/demo.ts';
-
-const exampleDir = fileURLToPath(new URL('..', import.meta.url));
-// tsx's command-line entry, as the example's `start` script runs it.
-const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
-const tsx = join(dirname(tsxPackage), (createRequire(import.meta.url)(tsxPackage) as { bin: string }).bin);
-
-interface Started {
-  readonly child: ChildProcess;
-  readonly stdout: () => string;
-  readonly stderr: () => string;
-  readonly exited: Promise<number | null>;
-}
-
-/** Starts the example with `env` added to this process's environment. */
-function start(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, [tsx, '--conditions=source', 'src/server.ts'], {
-    cwd: exampleDir,
-    env: { ...process.env, HOST: '127.0.0.1', ...env },
-    // Its own process group, so stopping it also stops the Node process tsx starts.
-    detached: true,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
-}
-
-/** Resolves with the origin the server printed, or rejects if it exits first. */
-function listening(started: Started): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      // The whole banner, up to the walk-through's last command.
-      const port = /listening on http:\/\/localhost:(\d+)[^]*curl -si \S+\n/.exec(started.stdout())?.[1];
-      if (port) resolve(`http://127.0.0.1:${port}`);
-    };
-    started.child.stdout!.on('data', check);
-    void started.exited.then((code) => reject(new Error(`example exited with ${code}: ${started.stderr()}`)));
-  });
-}
-
-async function stop(started: Started): Promise<void> {
-  if (started.child.exitCode === null && started.child.signalCode === null) process.kill(-started.child.pid!, 'SIGTERM');
-  await started.exited;
-}
+import { listening, type Started, start, stop } from './example-process.ts';
 
 describe('the Node + Hono example, started for real', { timeout: 30_000 }, () => {
   let dir: string;
@@ -111,25 +62,6 @@ describe('the Node + Hono example, started for real', { timeout: 30_000 }, () =>
     const basic = `Basic ${btoa(`${DEMO_USERNAME}:${DEMO_PASSWORD}`)}`;
     const response = await fetch(`${origin}/api/admin`, { headers: { Authorization: basic } });
     expect(response.status).toBe(403);
-  });
-
-  it('runs the README\'s JWT walk-through as written: every answer as the README shows it', async () => {
-    const readme = await readFile(join(exampleDir, 'README.md'), 'utf8');
-    const block = /## JWT walk-through[^]*?```sh\n([^]*?)```/.exec(readme)![1]!;
-    expect(block.startsWith('ORIGIN=http://localhost:8787\n')).toBe(true);
-    const script = block.replace('ORIGIN=http://localhost:8787', `ORIGIN=${origin}`);
-    const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script]);
-    // The README's answers: the comment line after each command; "…" stands for anything.
-    const expected = block
-      .split('\n')
-      .filter((line) => /^# [{[\w]/.test(line) && !/^# \d\./.test(line))
-      .map((line) => line.slice(2));
-    const lines = stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(expected.length);
-    expected.forEach((answer, index) => {
-      const pattern = new RegExp(`^${answer.split('…').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`);
-      expect(lines[index]).toMatch(pattern);
-    });
   });
 
   it('finds the demo user again on the next start instead of creating it', async () => {

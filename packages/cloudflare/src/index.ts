@@ -100,7 +100,8 @@ export function withLatchkey<Env, U extends AuthUser = AuthUser>(
       } catch (error) {
         return errorResponse(failClosed(error, logStoreFailure), null);
       }
-      const host = { clientAddress: clientAddress(request) };
+      // waitUntil keeps work the answer does not wait for (the account flows' mail) alive.
+      const host = { clientAddress: clientAddress(request), waitUntil: (work: Promise<unknown>) => ctx.waitUntil(work) };
       const outcome = await pipeline.run(request, host);
       return outcome.ok ? handler.fetch(request, env, ctx, { ...outcome.identity, host }) : outcome.response;
     },

@@ -40,6 +40,19 @@ export {
   type ProtectedHandler,
   toLatchkey,
 } from './latchkey.ts';
+export { type ConsoleMailerOptions, consoleMailer, type EmailMessage, type SendEmail } from './mail/mailer.ts';
+export { MemoryOneTimeStore } from './one-time/memory-one-time-store.ts';
+export type { OneTimeRecord, OneTimeStore } from './one-time/one-time-store.ts';
+export {
+  createOneTimeTokens,
+  type CurrentBinding,
+  type IssueOneTimeInput,
+  ONE_TIME_TOKEN_PREFIX,
+  type OneTimeRejection,
+  type OneTimeTokens,
+  type OneTimeTokensOptions,
+  type RedeemResult,
+} from './one-time/one-time-tokens.ts';
 export { MemoryThrottleStore, type MemoryThrottleStoreOptions } from './throttling/memory-throttle-store.ts';
 export { MemoryTokenStore } from './tokens/memory-token-store.ts';
 export { type MemoryUser, MemoryUserStore, type MemoryUserStoreOptions } from './users/memory-user-store.ts';
@@ -87,7 +100,7 @@ export {
   type VerifyTokenResult,
 } from './tokens/token-service.ts';
 export { isTokenRecord, type TokenLimit, type TokenRecord, type TokenStore, type TokenTouch } from './tokens/token-store.ts';
-export type { AuthUser, NewUser, UserStore } from './users/user-store.ts';
+export { type AuthUser, emailKey, type NewUser, type UserChanges, type UserStore } from './users/user-store.ts';
 export { MAX_USERNAME_LENGTH, normalizeUsername, usernameProblems } from './users/username.ts';
 export { CSRF_HEADER, type CsrfOptions, type CsrfProtection, csrfProtection } from './schemes/csrf.ts';
 export type {
@@ -112,6 +125,9 @@ export { defaultLoginThrottle, type LoginThrottle, loginThrottle, type LoginThro
 export { type CharField, validateCharFields } from './endpoints/fields.ts';
 export { readRequestData, type RequestData } from './endpoints/request-body.ts';
 export { refusalResponse } from './endpoints/respond.ts';
+export type { AccountOptions, AccountUserStore } from './endpoints/account/account.ts';
+export { type AccountMailInput, type AccountMailKind, composeAccountEmail, type ComposeEmail } from './endpoints/account/account-mail.ts';
+export type { AccountThrottleOptions } from './endpoints/account/account-throttle.ts';
 export { type PasswordRules, passwordRules, type PasswordRulesOptions } from './endpoints/password-rules.ts';
 export type { RegisterOptions } from './endpoints/register.ts';
 export { type AuthEndpoints, type AuthEndpointsOptions, createAuthEndpoints } from './endpoints/router.ts';

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CreateTokenInput, createPasswordHasher, createTokenService } from '@latchkey/core';
+import { type CreateTokenInput, createOneTimeTokens, createPasswordHasher, createTokenService } from '@latchkey/core';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LibsqlStores, openLibsqlStores } from './libsql.ts';
@@ -158,6 +158,13 @@ describe('latchkey', () => {
     expect((await latchkey(cwd, ['tokens', 'ｆｉｌｅ'], env)).stdout).toBe('No tokens for user ｆｉｌｅ.\n');
   });
 
+  it('createuser --email gives the user an address, unique ignoring case', SLOW, async () => {
+    expect((await latchkey(cwd, ['createuser', 'hana', '--email', 'Hana@example.org'], env)).stdout).toMatch(/^Created user hana /);
+    expect((await stores.users.findByEmail('hana@EXAMPLE.org'))?.username).toBe('hana');
+    const taken = await latchkey(cwd, ['createuser', 'ivan', '--email', 'HANA@example.org'], env);
+    expect([taken.code, taken.stderr]).toEqual([1, expect.stringMatching(/email "HANA@example.org" already exists/)]);
+  });
+
   it('createuser --staff --password-stdin makes a staff user whose password verifies', SLOW, async () => {
     const result = await latchkey(cwd, ['createuser', 'root', '--staff', '--password-stdin'], env, 's3cret password\n');
     expect(result.stdout).toMatch(/^Created staff user root \(id \d+\)\n$/);
@@ -269,12 +276,17 @@ describe('latchkey', () => {
     expect(await stores.tokens.listForUser(frank)).toEqual([]);
   });
 
-  it('purge deletes expired tokens and keeps live ones', SLOW, async () => {
+  it('purge deletes expired tokens and one-time tokens, and keeps live ones', SLOW, async () => {
     const past = createTokenService({ store: stores.tokens, secret: SECRET, now: () => Date.now() - 120_000 });
     const expired = await past.create(alice, { ttl: 60_000 });
     const live = await addToken(alice, { ttl: 60_000 });
+    const oldLinks = createOneTimeTokens({ store: stores.oneTime, now: () => Date.now() - 120_000, ttl: 60_000 });
+    const expiredLink = await oldLinks.issue(alice, 'password-reset');
+    const liveLink = await createOneTimeTokens({ store: stores.oneTime }).issue(alice, 'password-reset');
     const result = await latchkey(cwd, ['purge'], env);
-    expect(result.stdout).toMatch(/^Purged [1-9]\d* expired tokens?\n$/);
+    expect(result.stdout).toMatch(/^Purged [1-9]\d* expired tokens? and [1-9]\d* expired one-time tokens?\n$/);
+    expect(await stores.oneTime.find(expiredLink.record.id)).toBeNull();
+    expect(await stores.oneTime.find(liveLink.record.id)).not.toBeNull();
     expect(expired.ok && (await stores.tokens.findByDigest(expired.record.digest))).toBeNull();
     expect(await stores.tokens.findByDigest(live.record.digest)).toMatchObject({ userId: alice });
   });

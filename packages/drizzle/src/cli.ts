@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import {
+  createOneTimeTokens,
   createPasswordHasher,
   createTokenService,
   normalizeUsername,
@@ -28,6 +29,7 @@ Commands:
   migrate                       create or update the Latchkey tables
   createuser <username>         create a user
       --staff                   make the user staff (passes isAdminUser)
+      --email <address>         the user's email address (password reset mails it)
       --password-stdin          read the password from the first line of stdin
                                 (without it the user cannot log in with a password)
   createtoken <username>        generate a token and print it, once
@@ -38,7 +40,7 @@ Commands:
   tokens <username>             list a user's live tokens (never their secrets)
   revoke <token-id>             revoke one token (ids as the tokens command lists them)
   revoke --user <username>      revoke all of a user's tokens
-  purge                         delete expired tokens
+  purge                         delete expired tokens and one-time tokens (mailed links)
 
 Options:
   --db <url>                    database: file:path.db, libsql://…, https://…
@@ -90,7 +92,7 @@ const COMMANDS: Record<string, Command> = {
   },
 
   createuser: {
-    options: { staff: { type: 'boolean' }, 'password-stdin': { type: 'boolean' } },
+    options: { staff: { type: 'boolean' }, 'password-stdin': { type: 'boolean' }, email: { type: 'string' } },
     required: ['username'],
     async run({ stores, args: [typed = ''], values }) {
       // The register endpoint's rule (core's), so a name one accepts the other accepts too.
@@ -99,12 +101,17 @@ const COMMANDS: Record<string, Command> = {
       if (problems.length > 0) throw new CommandError(`invalid username "${typed}": ${problems.join(' ')}`);
       const password = values['password-stdin'] ? await readPasswordFromStdin() : null;
       const isStaff = values.staff === true;
+      const email = typeof values.email === 'string' ? values.email : null;
       const user = await stores.users.createUser({
         username,
         passwordHash: password === null ? null : await createPasswordHasher().hash(password),
         isStaff,
+        email,
       });
-      if (!user) throw new CommandError(`user "${username}" already exists`);
+      if (!user) {
+        const taken = email !== null && (await stores.users.findByEmail(email)) ? `email "${email}"` : `user "${username}"`;
+        throw new CommandError(`${taken} already exists`);
+      }
       return `Created ${isStaff ? 'staff user' : 'user'} ${username} (id ${user.id})`;
     },
   },
@@ -165,7 +172,11 @@ const COMMANDS: Record<string, Command> = {
   purge: {
     options: {},
     required: [],
-    run: async ({ tokens }) => `Purged ${plural(await tokens.purgeExpired(), 'expired token')}`,
+    async run({ stores, tokens }) {
+      const purged = await tokens.purgeExpired();
+      const links = await createOneTimeTokens({ store: stores.oneTime }).purgeExpired();
+      return `Purged ${plural(purged, 'expired token')} and ${plural(links, 'expired one-time token')}`;
+    },
   },
 };
 

@@ -1,14 +1,14 @@
 // The stores on Cloudflare D1, in workerd through Miniflare: core's conformance suites
 // against a real D1 binding, migrations applied from Node and from inside a Worker.
 import { fileURLToPath } from 'node:url';
-import { tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { oneTimeStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
 import { refreshTokenStoreConformance } from '@latchkey/jwt/testing';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { d1Stores, migrateD1 } from './d1.ts';
 import { migrations } from './migrations.ts';
-import { latchkeyRefreshTokens, latchkeyRevokedFamilies, latchkeyTokens, latchkeyUsers } from './schema.ts';
+import { latchkeyOneTimeTokens, latchkeyRefreshTokens, latchkeyRevokedFamilies, latchkeyTokens, latchkeyUsers } from './schema.ts';
 
 // Compatibility dates after 2026-05-03 make this workerd hang (see TOOLCHAIN.md).
 const COMPATIBILITY_DATE = '2026-04-01';
@@ -54,6 +54,7 @@ describe('D1 (workerd through Miniflare)', () => {
     await stores.db.batch([
       stores.db.delete(latchkeyTokens),
       stores.db.delete(latchkeyUsers),
+      stores.db.delete(latchkeyOneTimeTokens),
       stores.db.delete(latchkeyRefreshTokens),
       stores.db.delete(latchkeyRevokedFamilies),
     ]);
@@ -61,6 +62,7 @@ describe('D1 (workerd through Miniflare)', () => {
   };
   for (const c of tokenStoreConformance(async () => (await fresh()).tokens)) it(c.name, c.run);
   for (const c of userStoreConformance(async () => (await fresh()).users)) it(c.name, c.run);
+  for (const c of oneTimeStoreConformance(async () => (await fresh()).oneTime)) it(c.name, c.run);
   for (const c of refreshTokenStoreConformance(async () => (await fresh()).refreshTokens)) it(`refresh tokens: ${c.name}`, c.run);
 
   it('migrateD1 records each migration once, however often it runs', async () => {

@@ -4,6 +4,7 @@
  */
 import { type AnyD1Database, type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
 import { migrate } from './migrate.ts';
+import { DrizzleOneTimeStore } from './one-time-store.ts';
 import { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
@@ -16,6 +17,8 @@ export interface D1Stores {
   readonly tokens: DrizzleTokenStore;
   /** Users in `latchkey_users`, for the authenticators' `users`. */
   readonly users: DrizzleUserStore;
+  /** One-time tokens in `latchkey_one_time_tokens`, for `createOneTimeTokens({ store })`. */
+  readonly oneTime: DrizzleOneTimeStore;
   /** `@latchkey/jwt`'s refresh tokens, for `createJwtService({ refreshTokens })`. */
   readonly refreshTokens: DrizzleRefreshTokenStore;
 }
@@ -29,7 +32,13 @@ export function d1Stores(binding: AnyD1Database): D1Stores {
   let stores = storesByBinding.get(binding);
   if (!stores) {
     const db = drizzle(binding);
-    stores = { db, tokens: new DrizzleTokenStore(db), users: new DrizzleUserStore(db), refreshTokens: new DrizzleRefreshTokenStore(db) };
+    stores = {
+      db,
+      tokens: new DrizzleTokenStore(db),
+      users: new DrizzleUserStore(db),
+      oneTime: new DrizzleOneTimeStore(db),
+      refreshTokens: new DrizzleRefreshTokenStore(db),
+    };
     storesByBinding.set(binding, stores);
   }
   return stores;

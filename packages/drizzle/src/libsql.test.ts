@@ -4,8 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPasswordHasher, createTokenService, type VerifyTokenResult } from '@latchkey/core';
-import { tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { createOneTimeTokens, createPasswordHasher, createTokenService, type VerifyTokenResult } from '@latchkey/core';
+import { oneTimeStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
 import { describe, expect, it } from 'vitest';
 import { libsqlHarness, PROCESS_TIMEOUT } from '../test/libsql-harness.ts';
 import { openLibsqlStores } from './libsql.ts';
@@ -22,6 +22,7 @@ for (const [where, url] of [
   describe(`${where}: core's conformance suites`, () => {
     for (const c of tokenStoreConformance(async () => (await openStores(url())).tokens)) it(c.name, c.run);
     for (const c of userStoreConformance(async () => (await openStores(url())).users)) it(c.name, c.run);
+    for (const c of oneTimeStoreConformance(async () => (await openStores(url())).oneTime)) it(c.name, c.run);
   });
 }
 
@@ -49,6 +50,24 @@ describe('a libSQL file', () => {
       expect(bytes).toContain(result.record.name);
     }
     expect(bytes).not.toContain(password);
+  });
+
+  it('never holds a one-time token, only its digest, and lets one of many connections consume it', async () => {
+    const { path, url } = newFile();
+    const connections = [await openStores(url)];
+    for (let i = 0; i < 3; i++) connections.push(await openStores(url, false));
+    const services = connections.map((stores) => createOneTimeTokens({ store: stores.oneTime }));
+    const issued = await Promise.all(Array.from({ length: 5 }, () => services[0]!.issue('1', 'password-reset')));
+    for (const { token } of issued) {
+      // Every connection tries at once: one wins, the others are told it was used or gone.
+      const results = await Promise.all(services.flatMap((service) => [service.redeem(token, 'password-reset'), service.redeem(token, 'password-reset')]));
+      expect(results.filter((result) => result.ok)).toHaveLength(1);
+    }
+    const more = await services[1]!.issue('2', 'activation', { data: 'new@example.org' });
+    for (const stores of connections) stores.close();
+    const bytes = [path, `${path}-wal`].filter(existsSync).map((file) => readFileSync(file).toString('latin1')).join('');
+    for (const { token } of [...issued, more]) expect(bytes).not.toContain(token.slice(28, 71));
+    expect(bytes).toContain(more.record.digest);
   });
 
   it("is put in WAL mode and migrated by openLibsqlStores; migrate: false leaves it as it is", async () => {

@@ -7,6 +7,7 @@
 import { type Client, createClient } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from './migrate.ts';
+import { DrizzleOneTimeStore } from './one-time-store.ts';
 import { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
@@ -41,6 +42,8 @@ export interface LibsqlStores {
   readonly tokens: DrizzleTokenStore;
   /** Users in `latchkey_users`, for the authenticators' `users`. */
   readonly users: DrizzleUserStore;
+  /** One-time tokens in `latchkey_one_time_tokens`, for `createOneTimeTokens({ store })`. */
+  readonly oneTime: DrizzleOneTimeStore;
   /** `@latchkey/jwt`'s refresh tokens, for `createJwtService({ refreshTokens })`. */
   readonly refreshTokens: DrizzleRefreshTokenStore;
   /** Closes the client. */
@@ -70,6 +73,7 @@ export async function openLibsqlStores(options: LibsqlStoresOptions = {}): Promi
       client,
       tokens: new DrizzleTokenStore(db),
       users: new DrizzleUserStore(db),
+      oneTime: new DrizzleOneTimeStore(db),
       refreshTokens: new DrizzleRefreshTokenStore(db),
       close: () => client.close(),
     };

@@ -19,6 +19,19 @@ export const migrations: readonly MigrationMeta[] = [
   },
   {
     "sql": [
+      "CREATE TABLE `latchkey_one_time_tokens` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`user_id` text NOT NULL,\n\t`purpose` text NOT NULL,\n\t`digest` text NOT NULL,\n\t`data` text,\n\t`created_at` integer NOT NULL,\n\t`expires_at` integer NOT NULL,\n\t`attempts` integer DEFAULT 0 NOT NULL,\n\t`max_attempts` integer NOT NULL\n);\n",
+      "\nCREATE INDEX `latchkey_one_time_tokens_user_id_idx` ON `latchkey_one_time_tokens` (`user_id`);",
+      "\nCREATE INDEX `latchkey_one_time_tokens_expires_at_idx` ON `latchkey_one_time_tokens` (`expires_at`);",
+      "\nALTER TABLE `latchkey_users` ADD `email` text;",
+      "\nALTER TABLE `latchkey_users` ADD `email_verified_at` integer;",
+      "\nCREATE UNIQUE INDEX `latchkey_users_email_lower_unique` ON `latchkey_users` (lower(\"email\"));"
+    ],
+    "bps": true,
+    "folderMillis": 1796120678174,
+    "hash": "3f4cd33909abc35b0fffcf147c37d43c640f5af3f174c0791145589d9565e951"
+  },
+  {
+    "sql": [
       "CREATE TABLE `latchkey_refresh_tokens` (\n\t`digest` text PRIMARY KEY NOT NULL,\n\t`family_id` text NOT NULL,\n\t`user_id` text NOT NULL,\n\t`state` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`expires_at` integer NOT NULL\n);\n",
       "\nCREATE INDEX `latchkey_refresh_tokens_family_id_idx` ON `latchkey_refresh_tokens` (`family_id`);",
       "\nCREATE INDEX `latchkey_refresh_tokens_user_id_idx` ON `latchkey_refresh_tokens` (`user_id`);",
@@ -27,7 +40,7 @@ export const migrations: readonly MigrationMeta[] = [
       "\nCREATE INDEX `latchkey_revoked_families_access_until_idx` ON `latchkey_revoked_families` (`access_until`);"
     ],
     "bps": true,
-    "folderMillis": 1796121263808,
+    "folderMillis": 1796122259728,
     "hash": "06ca0c9087feabd0b341b74f41c9f82a68f009706e0ad2e70abaf87ea42ae213"
   }
 ];

@@ -1,9 +1,12 @@
 /**
- * The Drizzle schema (SQLite dialect: libSQL, D1, bun:sqlite) for Latchkey's tables.
+ * The Drizzle schema (SQLite dialect: libSQL, D1, bun:sqlite) for Latchkey's two tables.
  *
  * - `latchkey_tokens` holds one row per issued token. The plaintext token is never stored:
  *   `digest` is core's SHA-256 (or HMAC-SHA256) of it, unique and therefore indexed, and
  *   every request looks a token up by it.
+ * - `latchkey_one_time_tokens` holds the one-time tokens the account flows mail (reset,
+ *   activation, email change): a digest again, never the token, found by the public id the
+ *   token carries, consumed by one atomic DELETE.
  * - `latchkey_users` is a ready users table for apps that have none. An app with its own
  *   users table does not need it: implement core's `UserStore` over that table instead
  *   (see the README), and tokens refer to its ids through `user_id`, which is text so any
@@ -11,7 +14,8 @@
  *
  * All times are integer milliseconds since the epoch, as core counts them.
  */
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Issued tokens. `scopes` is space-separated (core refuses scopes containing spaces). */
 export const latchkeyTokens = sqliteTable(
@@ -34,15 +38,46 @@ export const latchkeyTokens = sqliteTable(
   ],
 );
 
-/** The ready users table. Ids are integers here and strings to core ("1", "2", …). */
-export const latchkeyUsers = sqliteTable('latchkey_users', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  username: text('username').notNull().unique(),
-  passwordHash: text('password_hash'),
-  isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
-  isStaff: integer('is_staff', { mode: 'boolean' }).notNull().default(false),
-  createdAt: integer('created_at').notNull(),
-});
+/** One-time tokens: one row per mailed link until it is used, revoked or purged. */
+export const latchkeyOneTimeTokens = sqliteTable(
+  'latchkey_one_time_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    purpose: text('purpose').notNull(),
+    digest: text('digest').notNull(),
+    data: text('data'),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull(),
+  },
+  (table) => [
+    // Revoking a user's tokens (a password change kills pending resets).
+    index('latchkey_one_time_tokens_user_id_idx').on(table.userId),
+    index('latchkey_one_time_tokens_expires_at_idx').on(table.expiresAt),
+  ],
+);
+
+/**
+ * The ready users table. Ids are integers here and strings to core ("1", "2", …). Emails are
+ * optional and unique by `lower(email)`: SQLite's `lower()` folds ASCII only, which is the
+ * case-insensitivity core's contract asks for.
+ */
+export const latchkeyUsers = sqliteTable(
+  'latchkey_users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    username: text('username').notNull().unique(),
+    passwordHash: text('password_hash'),
+    isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
+    isStaff: integer('is_staff', { mode: 'boolean' }).notNull().default(false),
+    email: text('email'),
+    emailVerifiedAt: integer('email_verified_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [uniqueIndex('latchkey_users_email_lower_unique').on(sql`lower(${table.email})`)],
+);
 
 /**
  * `@latchkey/jwt`'s refresh tokens, only as digests (SHA-256 of the whole token), grouped in

@@ -3,13 +3,15 @@
  * of their own implement `UserStore` over it instead (see the README); nothing else in
  * Latchkey needs this one.
  */
-import type { AuthUser, NewUser, UserStore } from '@latchkey/core';
-import { eq, sql } from 'drizzle-orm';
+import type { AuthUser, NewUser, UserChanges, UserStore } from '@latchkey/core';
+import { and, eq, ne, notExists, sql } from 'drizzle-orm';
 import { redacted, type SQLiteDatabase } from './database.ts';
 import { latchkeyUsers as users } from './schema.ts';
 
 /** A user from `latchkey_users`: core's `AuthUser` and when it was created (ms). */
 export interface DrizzleUser extends AuthUser {
+  readonly email: string | null;
+  readonly emailVerifiedAt: number | null;
   readonly createdAt: number;
 }
 
@@ -27,10 +29,15 @@ const userColumns = {
   username: users.username,
   isActive: users.isActive,
   isStaff: users.isStaff,
+  email: users.email,
+  emailVerifiedAt: users.emailVerifiedAt,
   createdAt: users.createdAt,
 };
 
-type UserRow = { [K in keyof typeof userColumns]: (typeof userColumns)[K]['_']['data'] };
+// The unique index is on lower(email); comparing the same expression lets SQLite use it.
+const sameEmail = (email: unknown) => sql`lower(${users.email}) = lower(${email})`;
+
+type UserRow = Omit<typeof users.$inferSelect, 'passwordHash'>;
 
 function toUser(row: UserRow): DrizzleUser {
   return { ...row, id: String(row.id) };
@@ -55,6 +62,7 @@ export class DrizzleUserStore implements UserStore<DrizzleUser> {
   readonly #byId;
   readonly #byUsername;
   readonly #hashById;
+  readonly #byEmail;
 
   /** `db`: a Drizzle SQLite database holding the `latchkey_users` table. */
   constructor(db: SQLiteDatabase, options: DrizzleUserStoreOptions = {}) {
@@ -69,6 +77,11 @@ export class DrizzleUserStore implements UserStore<DrizzleUser> {
       .select(userColumns)
       .from(users)
       .where(eq(users.username, sql.placeholder('username')))
+      .prepare();
+    this.#byEmail = db
+      .select(userColumns)
+      .from(users)
+      .where(sameEmail(sql.placeholder('email')))
       .prepare();
     this.#hashById = db
       .select({ passwordHash: users.passwordHash })
@@ -88,6 +101,11 @@ export class DrizzleUserStore implements UserStore<DrizzleUser> {
     return row ? toUser(row) : null;
   }
 
+  async findByEmail(email: string): Promise<DrizzleUser | null> {
+    const row = await redacted(STORE, this.#byEmail.get({ email }));
+    return row ? toUser(row) : null;
+  }
+
   async getPasswordHash(userId: string): Promise<string | null> {
     const key = parseId(userId);
     const row = key === null ? undefined : await redacted(STORE, this.#hashById.get({ id: key }));
@@ -100,7 +118,8 @@ export class DrizzleUserStore implements UserStore<DrizzleUser> {
   }
 
   async createUser(input: NewUser): Promise<DrizzleUser | null> {
-    // The unique index on username makes "taken" atomic: the conflict inserts nothing.
+    // The unique indexes on username and lower(email) make "taken" atomic: a conflict on
+    // either inserts nothing.
     const [row] = await redacted(
       STORE,
       this.#db
@@ -110,12 +129,36 @@ export class DrizzleUserStore implements UserStore<DrizzleUser> {
           passwordHash: input.passwordHash,
           isActive: input.isActive ?? true,
           isStaff: input.isStaff ?? false,
+          email: input.email ?? null,
           createdAt: this.#now(),
         })
-        .onConflictDoNothing({ target: users.username })
+        .onConflictDoNothing()
         .returning(userColumns),
     );
     return row ? toUser(row) : null;
+  }
+
+  async updateUser(id: string, changes: UserChanges): Promise<boolean> {
+    const key = parseId(id);
+    const set = {
+      ...(changes.isActive !== undefined && { isActive: changes.isActive }),
+      ...(changes.email !== undefined && { email: changes.email }),
+      ...(changes.emailVerifiedAt !== undefined && { emailVerifiedAt: changes.emailVerifiedAt }),
+    };
+    if (key === null) return false;
+    if (Object.keys(set).length === 0) return (await this.findById(id)) !== null;
+    // One statement: the address is checked free and taken under the same write lock, so a
+    // concurrent change cannot slip between (and the unique index backs it up).
+    const others = this.#db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(sameEmail(changes.email ?? null), ne(users.id, key)));
+    const free = changes.email ? notExists(others) : undefined;
+    const updated = await redacted(
+      STORE,
+      this.#db.update(users).set(set).where(and(eq(users.id, key), free)).returning({ id: users.id }),
+    );
+    return updated.length === 1;
   }
 
   /**

@@ -39,7 +39,7 @@ export interface TokenCreatedEvent<U extends AuthUser> {
 export interface TokenRevokedEvent<U extends AuthUser> {
   readonly user: U;
   readonly records: readonly TokenRecord[];
-  readonly via: 'logout' | 'logout-all' | 'revoke' | 'session-logout';
+  readonly via: 'logout' | 'logout-all' | 'revoke' | 'session-logout' | 'password-change' | 'password-reset';
 }
 
 /**

@@ -14,6 +14,7 @@
  * | POST   | {prefix}/register         | anyone (opt-in)  | 201 `{token, expiry, user}` (throttled)  |
  * | POST   | {prefix}/session          | anyone           | 200 `{user, expiry, csrf_token}` + cookies (throttled) |
  * | POST   | {prefix}/session/logout   | session          | 204, session revoked, cookies deleted    |
+ * | …      | {prefix}/password/…, /activate…, /email/… | (opt-in) | the account flows, see `account/account.ts` |
  *
  * "authenticated" routes run the pipeline with `authenticators` and `isAuthenticated`, as
  * DRF's views do: credentials first, then the method (405 with `Allow`). GET routes answer
@@ -47,6 +48,7 @@ import { logout, logoutAll } from './logout.ts';
 import { me } from './me.ts';
 import { listMyTokens, revokeMyToken } from './my-tokens.ts';
 import { obtainToken } from './obtain-token.ts';
+import { type AccountOptions, accountRoutes } from './account/account.ts';
 import { register, type RegisterOptions } from './register.ts';
 import { refusalResponse } from './respond.ts';
 import { createSessions, type SessionEndpointOptions, sessionLogin } from './session.ts';
@@ -79,6 +81,11 @@ export interface AuthEndpointsOptions<U extends AuthUser = AuthUser> {
   readonly throttle?: LoginThrottleOptions | LoginThrottle | false;
   /** Session login, cookies and CSRF; `false`: no session routes or authenticator. Default on. */
   readonly session?: SessionEndpointOptions | false;
+  /**
+   * The account flows (password change and reset, activation, email change), which mail
+   * one-time links. Default off; the options name the mailer and the one-time token service.
+   */
+  readonly account?: AccountOptions;
   /** Lifecycle hooks; see `AuthHooks` for what a throwing hook does. Default none. */
   readonly hooks?: AuthHooks<U>;
   /** Largest request body read, in bytes; larger ones get 413. Default `65_536`. */
@@ -173,8 +180,14 @@ export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: Auth
     { path: '/tokens/:id', guard, methods: { DELETE: revokeMyToken(deps) } },
     { path: '/me', guard, methods: { GET: me(deps) } },
   ];
+  const account = options.account ? accountRoutes(deps, prefix, options.account, onError, timeout) : null;
+  if (account) {
+    for (const [path, methods] of Object.entries(account.open)) routes.push({ path, guard: null, methods });
+    for (const [path, methods] of Object.entries(account.authenticated)) routes.push({ path, guard, methods });
+  }
   if (options.register) {
-    const registration = register(deps, throttle, options.register === true ? {} : options.register);
+    const settings = options.register === true ? {} : options.register;
+    const registration = register(deps, throttle, settings, account?.sendActivation ?? null);
     routes.push({ path: '/register', guard: null, methods: { POST: registration } });
   }
   if (sessions) {

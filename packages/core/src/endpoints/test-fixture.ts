@@ -32,6 +32,8 @@ export interface FixtureStores {
   readonly users: MemoryUserStore;
   readonly tokens: TokenService;
   readonly passwords: PasswordHasher;
+  /** The fixture's clock. */
+  readonly now: () => number;
 }
 
 type Options = Partial<AuthEndpointsOptions<MemoryUser>>;
@@ -55,13 +57,15 @@ export async function endpointFixture(
   const alice = (await users.createUser({ username: 'alice', passwordHash: hash }))!;
   const bob = (await users.createUser({ username: 'bob', passwordHash: hash }))!;
   const errors: unknown[] = [];
+  // Work the endpoints leave running after answering (mail), awaited by `settle`.
+  const pending: Promise<unknown>[] = [];
   const endpoints = createAuthEndpoints<MemoryUser>({
     tokens,
     users,
     passwords,
     throttle: { store: new MemoryThrottleStore(), now },
     onError: (error) => errors.push(error),
-    ...(typeof options === 'function' ? options({ users, tokens, passwords }) : options),
+    ...(typeof options === 'function' ? options({ users, tokens, passwords, now }) : options),
   });
 
   /** Sends a request through `handle`; fails the test if the path is not answered. */
@@ -78,6 +82,7 @@ export async function endpointFixture(
     if (init.cookie) headers.set('Cookie', init.cookie);
     const response = await endpoints.handle(new Request(ORIGIN + path, { method, headers, body }), {
       clientAddress: init.client ?? CLIENT,
+      waitUntil: (work) => pending.push(work),
     });
     if (!response) throw new Error(`${method} ${path} was not answered`);
     return response;
@@ -99,8 +104,13 @@ export async function endpointFixture(
     alice,
     bob,
     errors,
+    now,
     send,
     login,
+    /** Waits for the work requests left running after their answers. */
+    settle: async () => {
+      while (pending.length > 0) await Promise.all(pending.splice(0));
+    },
     advance: (milliseconds: number) => {
       clock += milliseconds;
     },

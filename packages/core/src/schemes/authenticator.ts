@@ -49,6 +49,12 @@ export interface HostContext {
   /** The client's IP address as the host sees it; null when unknown. */
   readonly clientAddress?: string | null;
   /**
+   * Keeps the host alive for `promise` after the response is sent (Workers'
+   * `ctx.waitUntil`). Absent: the host has no such thing; the account flows' mail then runs
+   * on unawaited all the same (Node, Deno and Bun keep a process alive for it).
+   */
+  readonly waitUntil?: (promise: Promise<unknown>) => void;
+  /**
    * Aborts when the request's time limit passes (or the host's own signal aborts). The
    * pipeline and the endpoints set it for authenticators, throttles and hooks; pass it on
    * to whatever can stop early (a `fetch`, a driver call that takes a signal). An adapter

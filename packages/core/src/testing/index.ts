@@ -4,6 +4,7 @@
  * Vitest, `bun test`, `deno test` or `node:test`.
  */
 export type { ConformanceCase } from './conformance-case.ts';
+export { oneTimeStoreConformance } from './one-time-store-conformance.ts';
 export { tokenStoreConformance } from './token-store-conformance.ts';
 export { userStoreConformance } from './user-store-conformance.ts';
 export {

@@ -59,6 +59,39 @@ export function userStoreConformance(makeStore: () => UserStore | Promise<UserSt
       check(await store.createUser({ username: 'gone', passwordHash: null }), 'the name is free again');
       await store.deleteUser('no-such-id');
     }],
+    ['keeps an email as given, finds it ignoring ASCII case, and keeps it unique that way', async (store) => {
+      if (!store.findByEmail) return;
+      const ann = await store.createUser({ username: 'ann', passwordHash: null, email: 'Ann.Lee@Example.ORG' });
+      check(ann, 'created with an email');
+      checkEqual([ann.email, ann.emailVerifiedAt ?? null], ['Ann.Lee@Example.ORG', null], 'kept as given, unverified');
+      checkEqual(pick(await store.findByEmail('ann.lee@example.org')), pick(ann), 'lower case');
+      checkEqual(pick(await store.findByEmail('ANN.LEE@EXAMPLE.ORG')), pick(ann), 'upper case');
+      checkEqual(await store.findByEmail('ann.lee@example.or'), null, 'prefix');
+      checkEqual(await store.findByEmail('nobody@example.org'), null, 'unknown');
+      checkEqual(await store.createUser({ username: 'bob', passwordHash: null, email: 'ANN.lee@example.org' }), null, 'taken');
+      checkEqual(await store.findByUsername('bob'), null, 'nothing created');
+      check(await store.createUser({ username: 'carl', passwordHash: null }), 'a second user without email');
+      check(await store.createUser({ username: 'dora', passwordHash: null, email: null }), 'a third without email');
+    }],
+    ['updateUser changes activity, email and its verification, and refuses a taken email', async (store) => {
+      if (!store.updateUser || !store.findByEmail) return;
+      const ann = await store.createUser({ username: 'ann', passwordHash: 'h', isActive: false, email: 'ann@example.org' });
+      const bob = await store.createUser({ username: 'bob', passwordHash: null, email: 'bob@example.org' });
+      check(ann && bob, 'created');
+      check(await store.updateUser(ann.id, { isActive: true, emailVerifiedAt: 1_700_000_000_000 }), 'activated');
+      let found = await store.findById(ann.id);
+      checkEqual([found?.isActive, found?.email, found?.emailVerifiedAt], [true, 'ann@example.org', 1_700_000_000_000], 'after');
+      checkEqual(await store.updateUser(ann.id, { email: 'BOB@example.org' }), false, 'taken email refused');
+      checkEqual((await store.findById(ann.id))?.email, 'ann@example.org', 'unchanged');
+      check(await store.updateUser(ann.id, { email: 'Ann@New.example', emailVerifiedAt: null }), 'changed');
+      found = await store.findByEmail('ann@new.example');
+      checkEqual([found?.id, found?.emailVerifiedAt ?? null], [ann.id, null], 'found by the new address');
+      checkEqual(await store.findByEmail('ann@example.org'), null, 'the old address is free');
+      check(await store.createUser({ username: 'eve', passwordHash: null, email: 'ann@example.org' }), 'and can be taken');
+      check(await store.updateUser(ann.id, { email: 'ann@NEW.example' }), 'its own address in another case');
+      checkEqual(await store.getPasswordHash(ann.id), 'h', 'hash untouched');
+      checkEqual(await store.updateUser('999999', { isActive: true }), false, 'unknown id');
+    }],
   ];
   return cases.map(([name, body]) => ({
     name: `UserStore ${name}`,

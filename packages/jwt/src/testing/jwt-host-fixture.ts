@@ -129,7 +129,7 @@ export async function createJwtHostFixture(): Promise<JwtHostFixture> {
   };
 
   const base = createLatchkey<MemoryUser>({ authenticators: [jwtAuth({ jwt, users })], onError: () => {} });
-  const stateless = jwtAuth<MemoryUser>({ jwt, name: 'jwt-stateless', userFromClaims: (c, id) => ({ ...tokenUser(c, id), createdAt: 0 }) });
+  const stateless = jwtAuth<MemoryUser>({ jwt, name: 'jwt-stateless', userFromClaims: (c, id) => ({ ...tokenUser(c, id), email: null, emailVerifiedAt: null, createdAt: 0 }) });
   const routes: HostRoute[] = [
     { path: '/jwt', latchkey: base },
     { path: '/jwt-public', latchkey: base.with({ permissions: [allowAny] }) },
