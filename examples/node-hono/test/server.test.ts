@@ -2,10 +2,12 @@
  * End to end: the example started for real (`tsx src/server.ts`, as `npm start` does) on a
  * free port and a temporary database, called over HTTP.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERNAME } from '../src/demo.ts';
 import { listening, type Started, start, stop } from './example-process.ts';
@@ -62,6 +64,25 @@ describe('the Node + Hono example, started for real', { timeout: 30_000 }, () =>
     const basic = `Basic ${btoa(`${DEMO_USERNAME}:${DEMO_PASSWORD}`)}`;
     const response = await fetch(`${origin}/api/admin`, { headers: { Authorization: basic } });
     expect(response.status).toBe(403);
+  });
+
+  it('runs the README\'s JWT walk-through as written in bash: every answer as the README shows it', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const block = /## JWT walk-through[^]*?```sh\n([^]*?)```/.exec(readme)![1]!;
+    expect(block.startsWith('ORIGIN=http://localhost:8787\n')).toBe(true);
+    const script = block.replace('ORIGIN=http://localhost:8787', `ORIGIN=${origin}`);
+    const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script]);
+    // The README's answers: the comment line after each command; "…" stands for anything.
+    const expected = block
+      .split('\n')
+      .filter((line) => /^# [{[\w]/.test(line) && !/^# \d\./.test(line))
+      .map((line) => line.slice(2));
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(expected.length);
+    expected.forEach((answer, index) => {
+      const pattern = new RegExp(`^${answer.split('…').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`);
+      expect(lines[index]).toMatch(pattern);
+    });
   });
 
   it('finds the demo user again on the next start instead of creating it', async () => {
