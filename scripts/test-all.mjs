@@ -10,7 +10,7 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 // Folders holding tests for each non-Node runtime (those files are not Vitest's).
-const bunTests = ['packages/bun/test', 'examples/bun/test'];
+const bunTests = ['packages/bun/test', 'packages/drizzle/test/bun', 'examples/bun/test'];
 const denoTests = ['packages/deno/test', 'examples/deno/test'];
 
 let passed = 0;

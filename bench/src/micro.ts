@@ -19,6 +19,9 @@ import {
 } from '@latchkey/core';
 import { openLibsqlStores } from '@latchkey/drizzle/libsql';
 import { createJwtService, createKeySet, generateSigningKey, jwtAuth, type KeyInput, MemoryRefreshTokenStore } from '@latchkey/jwt';
+import { DrizzleTokenStore } from '@latchkey/drizzle';
+import { createClient } from '@libsql/client';
+import { drizzle } from 'drizzle-orm/libsql';
 import { do_not_optimize, measure } from 'mitata';
 // Not public API: the bench times the checksum and the digest apart from the rest of verify().
 import { digestToken, isWellFormedToken } from '../../packages/core/src/tokens/token.ts';
@@ -97,6 +100,7 @@ export async function runMicro(options: MicroOptions): Promise<MicroResult[]> {
   };
 
   const libsqlStores = await openLibsqlStores({ url: options.databaseUrl, migrate: false });
+  const rawClient = createClient({ url: options.databaseUrl });
   try {
     const memory = await subject(new MemoryTokenStore(), new MemoryUserStore(), options.username);
     const libsql = await subject(libsqlStores.tokens, libsqlStores.users, options.username);
@@ -127,11 +131,22 @@ export async function runMicro(options: MicroOptions): Promise<MicroResult[]> {
     const eddsa = await jwtSubject(memory, { kid: 'bench-ed', alg: 'EdDSA', privateJwk: await generateSigningKey('EdDSA') });
     await time(group, 'run-jwt-hs256', 'run(): JWT HS256, memory users', 'run-memory', () => hs256.pipeline.run(hs256.request));
     await time(group, 'run-jwt-eddsa', 'run(): JWT EdDSA, memory users', 'run-memory', () => eddsa.pipeline.run(eddsa.request));
-    await time(group, 'lookup-libsql', 'token lookup: libSQL file', 'run-libsql', () => libsql.store.findByDigest(libsqlDigest));
+    await time(group, 'lookup-libsql', `token lookup: libSQL file (${libsqlStores.driver})`, 'run-libsql', () => libsql.store.findByDigest(libsqlDigest));
     // The same lookup without Drizzle's query builder and row mapping, to show what they cost.
     const rawLookup = { sql: 'SELECT * FROM latchkey_tokens WHERE digest = ?', args: [libsqlDigest] };
-    await time(group, 'lookup-libsql-raw', 'token lookup: raw libSQL client', 'lookup-libsql', () => libsqlStores.client.execute(rawLookup));
+    await time(group, 'lookup-libsql-raw', 'token lookup: raw @libsql/client', 'lookup-libsql', () => rawClient.execute(rawLookup));
     await time(group, 'user-libsql', 'user lookup: libSQL file', 'run-libsql', () => libsql.users.findById(libsql.userId));
+    // The same token lookup through the `libsql` driver (the fallback when better-sqlite3 is
+    // absent) and through @libsql/client (what files used before), against the driver picked.
+    const fallback = await openLibsqlStores({ url: options.databaseUrl, migrate: false, driver: 'libsql' });
+    try {
+      await time(group, 'lookup-libsql-driver', 'token lookup: libSQL file, libsql driver', 'lookup-libsql', () => fallback.tokens.findByDigest(libsqlDigest));
+    } finally {
+      fallback.close();
+    }
+    const asyncDb = drizzle(rawClient);
+    const asyncTokens = new DrizzleTokenStore(asyncDb);
+    await time(group, 'lookup-libsql-client', 'token lookup: libSQL file, @libsql/client', 'lookup-libsql', () => asyncTokens.findByDigest(libsqlDigest));
     await time(group, 'verify-libsql', 'verify(): libSQL file', 'run-libsql', () => libsql.service.verify(libsql.token));
     await time(group, 'run-libsql', 'run(): libSQL file, whole pipeline', 'run-libsql', () => libsql.pipeline.run(libsqlRequest));
 
@@ -146,6 +161,7 @@ export async function runMicro(options: MicroOptions): Promise<MicroResult[]> {
     await time(passwords, 'password-verify', 'verify (Latchkey, Web Crypto)', 'node-pbkdf2', () => hasher.verify('correct horse battery staple', encoded), true);
     return results;
   } finally {
+    rawClient.close();
     libsqlStores.close();
   }
 }

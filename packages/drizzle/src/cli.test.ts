@@ -88,7 +88,7 @@ describe('latchkey', () => {
       format: 'esm',
       target: 'node20',
       conditions: ['source'],
-      external: ['@libsql/client'],
+      external: ['@libsql/client', 'libsql', 'better-sqlite3'],
       logLevel: 'silent',
     });
     expect((await latchkey(cwd, ['migrate'], env)).stdout).toBe('Database is up to date.\n');
@@ -312,7 +312,7 @@ describe('latchkey', () => {
       ['revoke with neither an id nor --user', ['revoke'], 2, /token id or --user/],
       ['a secret shorter than 32 bytes', ['createtoken', 'alice'], 1, /secret must be at least 32 bytes/, { LATCHKEY_SECRET: 'short' }],
       ['a missing database file', ['tokens', 'alice', '--db', 'file:missing.db'], 1, /no database at missing\.db: run "latchkey migrate"/],
-      ['a directory that does not exist', ['migrate', '--db', 'file:no/such/dir/x.db'], 1, /unable to open|no such|ConnectionFailed/i],
+      ['a directory that does not exist', ['migrate', '--db', 'file:no/such/dir/x.db'], 1, /unable to open|cannot open|no such|ConnectionFailed/i],
       ['an unreachable remote database', ['tokens', 'alice', '--db', 'http://127.0.0.1:9'], 1, /fetch failed/],
     ];
     for (const [what, args, code, message, extra] of failures) {

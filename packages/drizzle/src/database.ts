@@ -2,13 +2,14 @@ import { DrizzleQueryError } from 'drizzle-orm/errors';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 
 /**
- * Any Drizzle SQLite database that answers with promises: libSQL (`drizzle-orm/libsql`),
- * D1 (`drizzle-orm/d1`), and others. The stores use only the query builder, never a
- * driver, so one store serves them all (Lucia's Drizzle adapter does the same). The run
- * result and the relational schema differ per driver and app and are never read, hence
- * `any` for both.
+ * Any Drizzle SQLite database, synchronous or answering with promises: libSQL
+ * (`drizzle-orm/libsql`), D1 (`drizzle-orm/d1`), better-sqlite3 and the `libsql` package
+ * (`drizzle-orm/better-sqlite3`), bun:sqlite (`drizzle-orm/bun-sqlite`). The stores use only
+ * the query builder and `await` every result, a value or a promise, so one store serves
+ * them all (Lucia's Drizzle adapter does the same). The run result and the relational
+ * schema differ per driver and app and are never read, hence `any` for both.
  */
-export type SQLiteDatabase = BaseSQLiteDatabase<'async', any, any>;
+export type SQLiteDatabase = BaseSQLiteDatabase<'sync' | 'async', any, any>;
 
 /**
  * Runs a query and lets its failure propagate without its parameters. Drizzle reports a
@@ -16,12 +17,22 @@ export type SQLiteDatabase = BaseSQLiteDatabase<'async', any, any>;
  * core logs store failures: the error thrown instead names the store and carries the
  * driver's own error, message and stack intact, as its cause.
  */
-export async function redacted<T>(store: string, query: PromiseLike<T>): Promise<T> {
+export async function redacted<T>(store: string, query: T | PromiseLike<T>): Promise<T> {
   try {
     return await query;
   } catch (error) {
     if (!(error instanceof DrizzleQueryError)) throw error;
-    const cause = error.cause;
-    throw new Error(`${store}: query failed${cause ? `: ${cause.message}` : ''}`, { cause });
+    throw storeError(store, error.cause);
   }
+}
+
+/**
+ * The error a store throws for a driver's `cause`. Synchronous drivers throw their own
+ * errors (better-sqlite3, `libsql` and bun:sqlite never put parameters in messages), which
+ * are named the same way; an error already named for the store is returned as it is.
+ */
+export function storeError(store: string, cause: unknown): Error {
+  if (cause instanceof Error && cause.message.startsWith(`${store}: `)) return cause;
+  const message = cause instanceof Error ? `: ${cause.message}` : '';
+  return new Error(`${store}: query failed${message}`, { cause });
 }

@@ -1,11 +1,13 @@
-// The stores on libSQL: core's conformance suites in memory and in a file, then what a
-// file must guarantee beyond them (no plaintext on disk, several processes and clients on
+// The stores on local SQLite through each synchronous driver Node can load (`libsql`,
+// better-sqlite3; bun:sqlite is tested in Bun): core's conformance suites in memory and in a
+// file, then what a file must guarantee beyond them (no plaintext on disk, several processes and clients on
 // one file, the per-user limit under real contention, purging) and remote URLs.
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOneTimeTokens, createPasswordHasher, createTokenService, type VerifyTokenResult } from '@latchkey/core';
 import { oneTimeStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { libsqlHarness, PROCESS_TIMEOUT } from '../test/libsql-harness.ts';
 import { openLibsqlStores } from './libsql.ts';
@@ -15,16 +17,31 @@ const { newFile, openStores } = harness;
 /** test/fixtures/token-process.ts in a child process on `url`; `ask` sends one request. */
 const otherProcess = (url: string) => harness.otherProcess('token-process.ts', url);
 
-for (const [where, url] of [
-  ['libSQL :memory:', () => ':memory:'],
-  ['libSQL file', () => newFile().url],
-] as const) {
-  describe(`${where}: core's conformance suites`, () => {
-    for (const c of tokenStoreConformance(async () => (await openStores(url())).tokens)) it(c.name, c.run);
-    for (const c of userStoreConformance(async () => (await openStores(url())).users)) it(c.name, c.run);
-    for (const c of oneTimeStoreConformance(async () => (await openStores(url())).oneTime)) it(c.name, c.run);
-  });
+for (const driver of ['libsql', 'better-sqlite3'] as const) {
+  for (const [where, url] of [
+    [':memory:', () => ':memory:'],
+    ['a file', () => newFile().url],
+  ] as const) {
+    describe(`${driver}, ${where}: core's conformance suites`, () => {
+      const stores = async () => {
+        const opened = await openLibsqlStores({ url: url(), driver });
+        harness.track(opened);
+        expect(opened.driver).toBe(driver);
+        return opened;
+      };
+      for (const c of tokenStoreConformance(async () => (await stores()).tokens)) it(c.name, c.run);
+      for (const c of userStoreConformance(async () => (await stores()).users)) it(c.name, c.run);
+      for (const c of oneTimeStoreConformance(async () => (await stores()).oneTime)) it(c.name, c.run);
+    });
+  }
 }
+
+describe('openLibsqlStores', () => {
+  it('opens a local file with the fastest synchronous driver available: better-sqlite3 on Node', async () => {
+    expect((await openStores(newFile().url)).driver).toBe('better-sqlite3');
+    expect((await openStores(':memory:')).driver).toBe('better-sqlite3');
+  });
+});
 
 describe('a libSQL file', () => {
   it("never holds a token's plaintext or a password, only their digest and hash", async () => {
@@ -72,8 +89,7 @@ describe('a libSQL file', () => {
 
   it("is put in WAL mode and migrated by openLibsqlStores; migrate: false leaves it as it is", async () => {
     const migrated = await openStores(newFile().url);
-    const [mode] = (await migrated.client.execute('PRAGMA journal_mode')).rows;
-    expect(mode?.[0]).toBe('wal');
+    expect(await migrated.db.get(sql`PRAGMA journal_mode`)).toEqual({ journal_mode: 'wal' });
     expect(await migrated.users.findByUsername('nobody')).toBeNull();
 
     const bare = await openStores(newFile().url, false);

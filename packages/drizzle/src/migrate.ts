@@ -8,7 +8,7 @@
  */
 import { desc, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { type BaseSQLiteDatabase, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { redacted, type SQLiteDatabase } from './database.ts';
 import { migrations } from './migrations.ts';
 
@@ -25,9 +25,14 @@ const CREATE_HISTORY = sql`CREATE TABLE IF NOT EXISTS ${history} (
 )`;
 
 /** A Drizzle SQLite database that can run several statements as one atomic batch. */
-export interface BatchDatabase extends SQLiteDatabase {
+export interface BatchDatabase extends BaseSQLiteDatabase<'async', any, any> {
   batch(queries: readonly [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]): Promise<unknown>;
 }
+
+/** A database `migrate` takes: one with batches (libSQL), or a synchronous one (better-sqlite3, bun:sqlite). */
+export type MigratableDatabase = BatchDatabase | BaseSQLiteDatabase<'sync', any, any>;
+
+const isBatchDatabase = (db: MigratableDatabase): db is BatchDatabase => 'batch' in db;
 
 /**
  * Brings the Latchkey tables up to date; does nothing when they already are. Pending
@@ -37,15 +42,30 @@ export interface BatchDatabase extends SQLiteDatabase {
  *
  * For libSQL (`file:`, `:memory:`, remote); D1 has `migrateD1` in `@latchkey/drizzle/d1`.
  */
-export async function migrate(db: BatchDatabase): Promise<void> {
-  await redacted('migrate', db.run(CREATE_HISTORY));
+export async function migrate(db: MigratableDatabase): Promise<void> {
+  const any: SQLiteDatabase = db;
+  await redacted('migrate', any.run(CREATE_HISTORY));
   const [last] = await redacted(
     'migrate',
-    db.select({ createdAt: history.createdAt }).from(history).orderBy(desc(history.createdAt)).limit(1),
+    any.select({ createdAt: history.createdAt }).from(history).orderBy(desc(history.createdAt)).limit(1),
   );
   const appliedUpTo = Number(last?.createdAt ?? -Infinity);
-  const queries = migrations
-    .filter((migration) => migration.folderMillis > appliedUpTo)
+  const pending = migrations.filter((migration) => migration.folderMillis > appliedUpTo);
+  if (!isBatchDatabase(db)) {
+    // A synchronous driver runs statements as they are built, so they go inside its
+    // transaction (immediate: the write lock is taken before the history is trusted).
+    db.transaction(
+      (tx) => {
+        for (const migration of pending) {
+          for (const statement of migration.sql) tx.run(sql.raw(statement));
+          tx.insert(history).values({ hash: migration.hash, createdAt: migration.folderMillis }).run();
+        }
+      },
+      { behavior: 'immediate' },
+    );
+    return;
+  }
+  const queries = pending
     .flatMap((migration) => [
       ...migration.sql.map((statement) => db.run(sql.raw(statement))),
       db.insert(history).values({ hash: migration.hash, createdAt: migration.folderMillis }),

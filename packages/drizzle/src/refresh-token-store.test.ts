@@ -7,7 +7,7 @@ import { createJwtService, createKeySet, digestRefreshToken } from '@latchkey/jw
 import { refreshTokenStoreConformance } from '@latchkey/jwt/testing';
 import { describe, expect, it } from 'vitest';
 import { libsqlHarness, PROCESS_TIMEOUT } from '../test/libsql-harness.ts';
-import type { LibsqlStores } from './libsql.ts';
+import { type LibsqlStores, openLibsqlStores } from './libsql.ts';
 
 const SECRET = 'refresh-process-test-secret-of-32-bytes+';
 const harness = libsqlHarness('refresh');
@@ -19,13 +19,20 @@ const service = (stores: LibsqlStores, revocationInterval = 10_000) =>
   createJwtService({ keys: createKeySet({ keys: [{ kid: 'k', alg: 'HS256', secret: SECRET }] }), refreshTokens: stores.refreshTokens, revocationInterval });
 const alice = { id: 'u-alice', username: 'alice', isActive: true, isStaff: false };
 
-for (const [where, url] of [
-  ['libSQL :memory:', () => ':memory:'],
-  ['libSQL file', () => newFile().url],
-] as const) {
-  describe(`${where}: the refresh-token store conformance suite`, () => {
-    for (const c of refreshTokenStoreConformance(async () => (await openStores(url())).refreshTokens)) it(c.name, c.run);
-  });
+for (const driver of ['libsql', 'better-sqlite3'] as const) {
+  for (const [where, url] of [
+    [':memory:', () => ':memory:'],
+    ['a file', () => newFile().url],
+  ] as const) {
+    describe(`${driver}, ${where}: the refresh-token store conformance suite`, () => {
+      const stores = async () => {
+        const opened = await openLibsqlStores({ url: url(), driver });
+        harness.track(opened);
+        return opened;
+      };
+      for (const c of refreshTokenStoreConformance(async () => (await stores()).refreshTokens)) it(c.name, c.run);
+    });
+  }
 }
 
 describe('refresh tokens in a libSQL file', () => {

@@ -42,6 +42,10 @@ export function libsqlHarness(name: string) {
       open.push(stores);
       return stores;
     },
+    /** Closes `stores` after the test. */
+    track(stores: LibsqlStores): void {
+      open.push(stores);
+    },
     /** Closes `stores` now (to read the file they wrote), not after the test. */
     close(stores: LibsqlStores): void {
       open.splice(open.indexOf(stores), 1);
