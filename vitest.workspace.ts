@@ -10,6 +10,7 @@ export default [
     // test/bun is bun test's (bun:sqlite).
     test: { name: 'drizzle', include: ['packages/drizzle/src/**/*.test.ts', 'packages/drizzle/test/**/*.test.ts'], exclude: ['packages/drizzle/test/bun/**'] },
   },
+  { extends: true, test: { name: 'two-factor', include: ['packages/two-factor/src/**/*.test.ts'] } },
   { extends: true, test: { name: 'jwt', include: ['packages/jwt/src/**/*.test.ts'] } },
   { extends: true, test: { name: 'hono', include: ['packages/hono/src/**/*.test.ts'] } },
   { extends: true, test: { name: 'cloudflare', include: ['packages/cloudflare/test/**/*.test.ts'] } },

@@ -28,6 +28,7 @@ import {
 import { type Context, Hono } from 'hono';
 import type { JWK } from 'jose';
 import { type DemoAccountOptions, demoAccountEndpoints } from './account.ts';
+import { type DemoSignInOptions, demoSignIn } from './sign-in.ts';
 
 /** What the app is built from. */
 export interface AppOptions<U extends AuthUser> {
@@ -41,6 +42,8 @@ export interface AppOptions<U extends AuthUser> {
   readonly clientAddress?: (c: Context) => string | null | undefined;
   /** Registration with activation, password change and reset, email change. Default off. */
   readonly account?: DemoAccountOptions;
+  /** Emailed login codes, magic links and TOTP two-factor. Default off. */
+  readonly signIn?: DemoSignInOptions;
   /** The private JWK (EdDSA, ES256 or RS256) that signs JWTs; its public half is published. Required. */
   readonly jwtSigningKey: JWK & { readonly alg: 'EdDSA' | 'ES256' | 'RS256' };
   /** Where JWT refresh tokens (digests) live. Default a `MemoryRefreshTokenStore` (the server uses the libSQL one). */
@@ -58,19 +61,27 @@ export function createApp<U extends AuthUser>(options: AppOptions<U>) {
   const { users, clientAddress, jwtSigningKey } = options;
   const passwords = options.passwords ?? createPasswordHasher();
   const tokens = createTokenService({ store: options.tokens, ttl: TOKEN_TTL_MS });
+  const signIn = options.signIn ? demoSignIn<U>(options.signIn) : null;
+  // Token first: its challenge is what a 401 answers with. Basic is there for curl -u, and
+  // refuses users with TOTP on: it has no second call to carry the code.
+  const basic = basicAuth({ users, passwords, ...(signIn && { secondFactor: signIn.totp }) });
   const keys = createKeySet({ keys: [{ kid: jwtSigningKey.kid ?? 'demo-1', alg: jwtSigningKey.alg, privateJwk: jwtSigningKey }] });
   const jwt = createJwtService({ keys, refreshTokens: options.refreshTokens ?? new MemoryRefreshTokenStore() });
-  // Token first: its challenge is what a 401 answers with. JWTs come as `Bearer`, Basic for curl -u.
-  const base = createLatchkey<U>({
-    authenticators: [tokenAuth({ tokens, users }), jwtAuth({ jwt, users }), basicAuth({ users, passwords })],
-  });
+  // JWTs come as `Bearer`, after the Token scheme whose challenge answers 401s.
+  const base = createLatchkey<U>({ authenticators: [tokenAuth({ tokens, users }), jwtAuth({ jwt, users }), basic] });
   const hostOptions = { clientAddress };
 
   return new Hono()
     // POST /auth/token, /auth/logout, GET /auth/me…; every other path goes on to the routes below.
-    .use(authEndpoints({ tokens, users, passwords, ...(options.account && demoAccountEndpoints(options.account)) }, hostOptions))
-    // POST /auth/jwt/create, /refresh, /verify, /blacklist: simplejwt's views.
-    .use(authEndpoints(createJwtEndpoints({ jwt, users, passwords }), hostOptions))
+    .use(
+      authEndpoints(
+        { tokens, users, passwords, ...(options.account && demoAccountEndpoints(options.account)), ...signIn?.endpoints },
+        hostOptions,
+      ),
+    )
+    // POST /auth/jwt/create, /refresh, /verify, /blacklist: simplejwt's views. With TOTP on,
+    // a pair needs the code too, as every other login does.
+    .use(authEndpoints(createJwtEndpoints({ jwt, users, passwords, ...(signIn && { secondFactor: signIn.totp }) }), hostOptions))
     .use(authEndpoints(jwksEndpoint(keys), hostOptions))
     .get('/', latchkey(base.with({ permissions: [allowAny] }), hostOptions), (c) =>
       c.json({

@@ -5,9 +5,11 @@
  * Environment: PORT (default 8787; 0 picks a free one), HOST (default 127.0.0.1),
  * LATCHKEY_DATABASE_URL (default: latchkey.db in this example's folder; `libsql://…` for a
  * remote database, with LATCHKEY_DATABASE_AUTH_TOKEN), LATCHKEY_LINK_BASE (where mailed links
- * point; default the origin it listens on), LATCHKEY_JWT_KEY (a private JWK as JSON that
- * signs JWTs; default a new Ed25519 key per start).
+ * point; default the origin it listens on), LATCHKEY_SECRET_KEY (base64 of 32 bytes: seals TOTP
+ * seeds; default a key made on first run and kept in `secret.key` beside the database),
+ * LATCHKEY_JWT_KEY (a private JWK as JSON that signs JWTs; default a new Ed25519 key per start).
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createPasswordHasher } from '@latchkey/core';
 import { generateSigningKey } from '@latchkey/jwt';
@@ -26,9 +28,20 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(1);
 }
 
+/** The server key: from the environment, else made once and kept (owner-only) beside the demo. */
+function secretKey(): string {
+  if (process.env.LATCHKEY_SECRET_KEY) return process.env.LATCHKEY_SECRET_KEY;
+  const file = new URL('../secret.key', import.meta.url);
+  if (!existsSync(file)) {
+    writeFileSync(file, Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64'), { mode: 0o600, flag: 'wx' });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
 const stores = await openLibsqlStores({ url, authToken: process.env.LATCHKEY_DATABASE_AUTH_TOKEN });
 const passwords = createPasswordHasher();
 const created = await ensureDemoUser(stores.users, passwords);
+const key = secretKey();
 // LATCHKEY_JWT_KEY: a private JWK as JSON. Without one a new Ed25519 key is made per start,
 // so JWTs last until the server stops.
 const jwtSigningKey = process.env.LATCHKEY_JWT_KEY
@@ -66,6 +79,7 @@ server.listen(port, hostname, () => {
     passwords,
     clientAddress: (c) => getConnInfo(c).remote.address,
     account: { oneTime: stores.oneTime, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
+    signIn: { oneTime: stores.oneTime, totp: stores.totp, secretKey: key, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
   });
   console.log(
     [

@@ -4,16 +4,16 @@
  * their buttons clicked in a real headless Chromium (Debian's, driven by playwright-core).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listening, type Started, start, stop } from './example-process.ts';
+import { fits, readmeSteps } from './readme-steps.ts';
 
 const run = promisify(execFile);
-const README = new URL('../README.md', import.meta.url);
 // Debian's package; .ci/run installs it. playwright-core downloads no browser of its own.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const LINK = /^(http:\/\/\S+\?token=(lko_[A-Za-z0-9_-]+))$/gm;
@@ -33,37 +33,6 @@ async function nextLink(server: Started, seen: number): Promise<{ url: string; t
   throw new Error(`no mail was printed: ${server.stdout().slice(-2_000)}`);
 }
 
-/** The README's account walk-through: each command with the comment that follows it. */
-async function walkThrough(): Promise<{ command: string; expected: string | null }[]> {
-  const readme = await readFile(README, 'utf8');
-  const section = readme.slice(readme.indexOf('## Accounts'));
-  const block = /```sh\n([^]*?)```/.exec(section)?.[1] ?? '';
-  const steps: { command: string; expected: string | null }[] = [];
-  let pending = '';
-  for (const line of block.split('\n')) {
-    if (pending) {
-      pending += `\n${line}`;
-      if (!line.endsWith('\\')) steps.push({ command: pending, expected: null }), (pending = '');
-    } else if (line.startsWith('# ') && steps.length > 0 && steps.at(-1)!.expected === null && !/^# \d+\./.test(line)) {
-      steps.at(-1)!.expected = line.slice(2);
-    } else if (line.startsWith('curl ') || /^[A-Z_]+=/.test(line)) {
-      if (line.endsWith('\\')) pending = line;
-      else steps.push({ command: line, expected: null });
-    }
-  }
-  return steps;
-}
-
-/** True when `output` fits `expected`, where "…" stands for anything. */
-function fits(output: string, expected: string): boolean {
-  if (expected.startsWith('(nothing')) return output === '';
-  const pattern = expected
-    .split('…')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${pattern}$`).test(output);
-}
-
 describe('the example\'s account flows', { timeout: 60_000 }, () => {
   let dir: string;
   let server: Started;
@@ -81,7 +50,7 @@ describe('the example\'s account flows', { timeout: 60_000 }, () => {
   });
 
   it('follows the README walk-through as written, with the printed mails', async () => {
-    const steps = await walkThrough();
+    const steps = await readmeSteps('## Accounts');
     expect(steps.length).toBeGreaterThan(10);
     const env: Record<string, string> = {};
     let lastOutput = '';

@@ -16,6 +16,14 @@ export { type AuthorizationParse, parseAuthorization } from './schemes/authoriza
 export { type BasicAuthOptions, basicAuth, decodeBasicCredentials } from './schemes/basic-auth.ts';
 export { addressFromForwardedFor, addressFromHeader, type ClientAddressSource, peerAddress } from './throttling/client-address.ts';
 export { constantTimeEqual } from './constant-time.ts';
+export { createSecretBox, type SecretBox, type SecretBoxOptions } from './secret-box.ts';
+export type { SecondFactor } from './second-factor/second-factor.ts';
+export { type CodeResult, createLoginCodes, LOGIN_CODE_PURPOSE, type LoginCodes, type LoginCodesOptions } from './passwordless/login-codes.ts';
+export { MAGIC_LINK_PURPOSE, type PasswordlessOptions } from './endpoints/passwordless/passwordless.ts';
+export { SECOND_FACTOR_PURPOSE, type SecondFactorLoginOptions } from './endpoints/second-factor/second-factor-login.ts';
+export type { Endpoint, EndpointCall, EndpointDeps, UserCall } from './endpoints/endpoint.ts';
+export { type CharField, validateCharFields } from './endpoints/fields.ts';
+export { readRequestData, type RequestData } from './endpoints/request-body.ts';
 export { type CredentialCheck, checkCredentials, type CredentialRejection } from './users/credentials.ts';
 export {
   AuthenticationFailed,
@@ -120,16 +128,20 @@ export {
   ValidationFailed,
 } from './endpoints/http-errors.ts';
 export { defaultLoginThrottle, type LoginThrottle, loginThrottle, type LoginThrottleOptions } from './endpoints/login-throttle.ts';
-// Building blocks for endpoint groups in other packages (@latchkey/jwt): DRF's parsers,
-// CharField and refusal answers, so every group reads bodies and refuses alike.
-export { type CharField, validateCharFields } from './endpoints/fields.ts';
-export { readRequestData, type RequestData } from './endpoints/request-body.ts';
+// Refusals as endpoint groups in other packages (@latchkey/jwt) answer them, as core's do.
 export { refusalResponse } from './endpoints/respond.ts';
 export type { AccountOptions, AccountUserStore } from './endpoints/account/account.ts';
 export { type AccountMailInput, type AccountMailKind, composeAccountEmail, type ComposeEmail } from './endpoints/account/account-mail.ts';
 export type { AccountThrottleOptions } from './endpoints/account/account-throttle.ts';
 export { type PasswordRules, passwordRules, type PasswordRulesOptions } from './endpoints/password-rules.ts';
 export type { RegisterOptions } from './endpoints/register.ts';
-export { type AuthEndpoints, type AuthEndpointsOptions, createAuthEndpoints } from './endpoints/router.ts';
+export {
+  type AuthEndpoints,
+  type AuthEndpointsOptions,
+  type AuthExtension,
+  type AuthRoutes,
+  createAuthEndpoints,
+  type RouteTable,
+} from './endpoints/router.ts';
 export { CSRF_COOKIE, type SessionEndpointOptions } from './endpoints/session.ts';
 export { readCookie, SESSION_COOKIE, sessionAuth, type SessionAuthOptions } from './schemes/session-auth.ts';

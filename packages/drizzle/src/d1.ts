@@ -5,8 +5,9 @@
 import { type AnyD1Database, type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
 import { migrate } from './migrate.ts';
 import { DrizzleOneTimeStore } from './one-time-store.ts';
-import { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
+import { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
+import { DrizzleTotpStore } from './totp-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
 
 /** What `d1Stores` returns. */
@@ -19,6 +20,8 @@ export interface D1Stores {
   readonly users: DrizzleUserStore;
   /** One-time tokens in `latchkey_one_time_tokens`, for `createOneTimeTokens({ store })`. */
   readonly oneTime: DrizzleOneTimeStore;
+  /** TOTP two-factor state in `latchkey_totp`, for `createTotp({ store })` of `@latchkey/two-factor`. */
+  readonly totp: DrizzleTotpStore;
   /** `@latchkey/jwt`'s refresh tokens, for `createJwtService({ refreshTokens })`. */
   readonly refreshTokens: DrizzleRefreshTokenStore;
 }
@@ -37,6 +40,7 @@ export function d1Stores(binding: AnyD1Database): D1Stores {
       tokens: new DrizzleTokenStore(db),
       users: new DrizzleUserStore(db),
       oneTime: new DrizzleOneTimeStore(db),
+      totp: new DrizzleTotpStore(db),
       refreshTokens: new DrizzleRefreshTokenStore(db),
     };
     storesByBinding.set(binding, stores);

@@ -6,6 +6,15 @@
 export { migrate } from './migrate.ts';
 export { DrizzleOneTimeStore } from './one-time-store.ts';
 export { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
-export { latchkeyOneTimeTokens, latchkeyRefreshTokens, latchkeyRevokedFamilies, latchkeyTokens, latchkeyUsers } from './schema.ts';
+export {
+  latchkeyOneTimeTokens,
+  latchkeyRefreshTokens,
+  latchkeyRevokedFamilies,
+  latchkeyTokens,
+  latchkeyTotp,
+  latchkeyTotpBackupCodes,
+  latchkeyUsers,
+} from './schema.ts';
+export { DrizzleTotpStore } from './totp-store.ts';
 export { DrizzleTokenStore } from './token-store.ts';
 export { type DrizzleUser, DrizzleUserStore, type DrizzleUserStoreOptions } from './user-store.ts';

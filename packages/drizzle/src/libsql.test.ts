@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOneTimeTokens, createPasswordHasher, createTokenService, type VerifyTokenResult } from '@latchkey/core';
 import { oneTimeStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { totpStoreConformance } from '@latchkey/two-factor/testing';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { libsqlHarness, PROCESS_TIMEOUT } from '../test/libsql-harness.ts';
@@ -32,6 +33,7 @@ for (const driver of ['libsql', 'better-sqlite3'] as const) {
       for (const c of tokenStoreConformance(async () => (await stores()).tokens)) it(c.name, c.run);
       for (const c of userStoreConformance(async () => (await stores()).users)) it(c.name, c.run);
       for (const c of oneTimeStoreConformance(async () => (await stores()).oneTime)) it(c.name, c.run);
+      for (const c of totpStoreConformance(async () => (await stores()).totp)) it(c.name, c.run);
     });
   }
 }
@@ -44,6 +46,23 @@ describe('openLibsqlStores', () => {
 });
 
 describe('a libSQL file', () => {
+  it('accepts a TOTP step once across connections and processes: of concurrent useStep calls one wins', PROCESS_TIMEOUT, async () => {
+    const { url } = newFile();
+    // Migrated once, then opened again: three connections here, two other processes.
+    await openStores(url);
+    const connections = await Promise.all([openStores(url, false), openStores(url, false), openStores(url, false)]);
+    const stores = connections.map((stores) => stores.totp);
+    await stores[0]!.save({ userId: 'u1', sealedSeed: 'AA==', enabledAt: 1, lastStep: null, createdAt: 1 });
+    const others = [otherProcess(url), otherProcess(url)];
+    // Warm both processes up first, so the race below is between running code.
+    expect(await Promise.all(others.map((ask) => ask({ op: 'useStep', userId: 'u1', step: 1, count: 1 })))).toContain(1);
+    const results = await Promise.all([
+      ...stores.flatMap((store) => [store.useStep('u1', 7), store.useStep('u1', 7)]).map(async (won) => ((await won) ? 1 : 0)),
+      ...others.map((ask) => ask({ op: 'useStep', userId: 'u1', step: 7, count: 3 }) as Promise<number>),
+    ]);
+    expect(results.reduce((sum, won) => sum + won, 0)).toBe(1);
+  });
+
   it("never holds a token's plaintext or a password, only their digest and hash", async () => {
     const { path, url } = newFile();
     const stores = await openStores(url);

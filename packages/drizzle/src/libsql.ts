@@ -15,9 +15,10 @@ import { drizzle } from 'drizzle-orm/libsql';
 import { BaseSQLiteDatabase, SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { migrate } from './migrate.ts';
 import { DrizzleOneTimeStore } from './one-time-store.ts';
-import { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
 import { type SqliteStores, type SqliteStoresOptions, syncStores } from './sqlite-stores.ts';
 import { DrizzleTokenStore } from './token-store.ts';
+import { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
+import { DrizzleTotpStore } from './totp-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
 
 /** The database when none is named: a file in the working directory. */
@@ -107,6 +108,7 @@ export async function openLibsqlStores(options: LibsqlStoresOptions = {}): Promi
       tokens: new DrizzleTokenStore(db),
       users: new DrizzleUserStore(db),
       oneTime: new DrizzleOneTimeStore(db),
+      totp: new DrizzleTotpStore(db),
       refreshTokens: new DrizzleRefreshTokenStore(db),
       close: () => client.close(),
     };

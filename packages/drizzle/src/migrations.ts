@@ -32,6 +32,15 @@ export const migrations: readonly MigrationMeta[] = [
   },
   {
     "sql": [
+      "CREATE TABLE `latchkey_totp` (\n\t`user_id` text PRIMARY KEY NOT NULL,\n\t`sealed_seed` text NOT NULL,\n\t`enabled_at` integer,\n\t`last_step` integer,\n\t`created_at` integer NOT NULL\n);\n",
+      "\nCREATE TABLE `latchkey_totp_backup_codes` (\n\t`user_id` text NOT NULL,\n\t`digest` text NOT NULL,\n\tPRIMARY KEY(`user_id`, `digest`)\n);\n"
+    ],
+    "bps": true,
+    "folderMillis": 1796121877346,
+    "hash": "67576923c4efe4b8da649885082071f463fc75da9aee3dcee7c2ed8f2e6a3c0e"
+  },
+  {
+    "sql": [
       "CREATE TABLE `latchkey_refresh_tokens` (\n\t`digest` text PRIMARY KEY NOT NULL,\n\t`family_id` text NOT NULL,\n\t`user_id` text NOT NULL,\n\t`state` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`expires_at` integer NOT NULL\n);\n",
       "\nCREATE INDEX `latchkey_refresh_tokens_family_id_idx` ON `latchkey_refresh_tokens` (`family_id`);",
       "\nCREATE INDEX `latchkey_refresh_tokens_user_id_idx` ON `latchkey_refresh_tokens` (`user_id`);",
@@ -40,7 +49,7 @@ export const migrations: readonly MigrationMeta[] = [
       "\nCREATE INDEX `latchkey_revoked_families_access_until_idx` ON `latchkey_revoked_families` (`access_until`);"
     ],
     "bps": true,
-    "folderMillis": 1796122259728,
+    "folderMillis": 1796123998438,
     "hash": "06ca0c9087feabd0b341b74f41c9f82a68f009706e0ad2e70abaf87ea42ae213"
   }
 ];

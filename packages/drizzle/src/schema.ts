@@ -15,7 +15,7 @@
  * All times are integer milliseconds since the epoch, as core counts them.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Issued tokens. `scopes` is space-separated (core refuses scopes containing spaces). */
 export const latchkeyTokens = sqliteTable(
@@ -77,6 +77,29 @@ export const latchkeyUsers = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (table) => [uniqueIndex('latchkey_users_email_lower_unique').on(sql`lower(${table.email})`)],
+);
+
+/**
+ * TOTP two-factor state, one row per user (`@latchkey/two-factor`'s `TotpStore`): the seed
+ * sealed with the server key (never in the clear), when a first code turned it on, and the
+ * last time step a code was accepted for, which an atomic UPDATE advances.
+ */
+export const latchkeyTotp = sqliteTable('latchkey_totp', {
+  userId: text('user_id').primaryKey(),
+  sealedSeed: text('sealed_seed').notNull(),
+  enabledAt: integer('enabled_at'),
+  lastStep: integer('last_step'),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Unused TOTP backup codes, as SHA-256 digests; a used one is deleted. */
+export const latchkeyTotpBackupCodes = sqliteTable(
+  'latchkey_totp_backup_codes',
+  {
+    userId: text('user_id').notNull(),
+    digest: text('digest').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.digest] })],
 );
 
 /**

@@ -9,8 +9,9 @@ import type { SQLiteDatabase } from './database.ts';
 import { migrate } from './migrate.ts';
 import { LOCK_POLL_MS, serialWrites, type SyncConnection, syncStore } from './sqlite-writes.ts';
 import { DrizzleOneTimeStore } from './one-time-store.ts';
-import { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
+import { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
+import { DrizzleTotpStore } from './totp-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
 
 /** Options every synchronous driver's opener takes. */
@@ -36,6 +37,8 @@ export interface SqliteStores {
   readonly users: DrizzleUserStore;
   /** One-time tokens in `latchkey_one_time_tokens`, for `createOneTimeTokens({ store })`. */
   readonly oneTime: DrizzleOneTimeStore;
+  /** TOTP two-factor state in `latchkey_totp`, for `createTotp({ store })` of `@latchkey/two-factor`. */
+  readonly totp: DrizzleTotpStore;
   /** `@latchkey/jwt`'s refresh tokens, for `createJwtService({ refreshTokens })`. */
   readonly refreshTokens: DrizzleRefreshTokenStore;
   /** Closes the connection. */
@@ -52,6 +55,7 @@ export interface SyncDatabase extends SyncConnection {
 const TOKEN_READS = new Set<PropertyKey>(['findByDigest', 'findWithUser', 'listForUser', 'revokedSince']);
 const USER_READS = new Set<PropertyKey>(['findById', 'findByUsername', 'findByEmail', 'getPasswordHash']);
 const ONE_TIME_READS = new Set<PropertyKey>(['find']);
+const TOTP_READS = new Set<PropertyKey>(['find', 'countBackupCodes']);
 const REFRESH_READS = new Set<PropertyKey>(['find', 'revokedFamilies']);
 
 /** How long migrations at open may block: nothing is served yet (ms). */
@@ -78,6 +82,8 @@ export async function syncStores(
     const users = syncStore('DrizzleUserStore', DrizzleUserStore, () => new DrizzleUserStore(db), USER_READS, writes);
     const tokens = syncStore('DrizzleTokenStore', DrizzleTokenStore, () => new DrizzleTokenStore(db), TOKEN_READS, writes);
     const oneTime = syncStore('DrizzleOneTimeStore', DrizzleOneTimeStore, () => new DrizzleOneTimeStore(db), ONE_TIME_READS, writes);
+    // Its writes of two statements (save, enable, delete) then run in one transaction too.
+    const totp = syncStore('DrizzleTotpStore', DrizzleTotpStore, () => new DrizzleTotpStore(db), TOTP_READS, writes);
     const refreshTokens = syncStore('DrizzleRefreshTokenStore', DrizzleRefreshTokenStore, () => new DrizzleRefreshTokenStore(db), REFRESH_READS, writes);
     return {
       db,
@@ -85,6 +91,7 @@ export async function syncStores(
       tokens,
       users,
       oneTime,
+      totp,
       refreshTokens,
       close: () => void connection.close(),
     };

@@ -106,6 +106,34 @@ describe('POST /auth/jwt/create (TokenObtainPairView)', () => {
   });
 });
 
+describe('POST /auth/jwt/create with a second factor', () => {
+  it('a user with it on needs the code: none is 400, a wrong one 401, the right one a pair', async () => {
+    const { jwt, users, alice } = await setup();
+    const passwords = createPasswordHasher({ iterations: 1_000 });
+    const secondFactor = { isRequired: async (id: string) => id === alice.id, verify: async (_id: string, code: string) => code === '123456' };
+    const endpoints = createJwtEndpoints({ jwt, users, passwords, throttle: false, secondFactor });
+    const create = async (body: Record<string, string>) => {
+      const response = (await endpoints.handle(
+        new Request('http://api.test/auth/jwt/create', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+      ))!;
+      return { status: response.status, body: await response.json() };
+    };
+    expect(await create({ username: 'alice', password: PASSWORD })).toEqual({
+      status: 400,
+      body: { code: ['Two-factor authentication is on for this account: send its code as "code".'] },
+    });
+    expect(await create({ username: 'alice', password: PASSWORD, code: '000000' })).toEqual({
+      status: 401,
+      body: { detail: 'No active account found with the given credentials' },
+    });
+    // A wrong password says nothing about the second factor.
+    expect((await create({ username: 'alice', password: 'nope' })).status).toBe(401);
+    const pair = await create({ username: 'alice', password: PASSWORD, code: '123456' });
+    expect(pair.status).toBe(200);
+    expect(Object.keys(pair.body)).toEqual(['refresh', 'access']);
+  });
+});
+
 describe('POST /auth/jwt/refresh (TokenRefreshView, rotating)', () => {
   it('answers {"access", "refresh"}: a new pair', async () => {
     const { post, login } = await setup();

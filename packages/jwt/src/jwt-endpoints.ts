@@ -36,6 +36,7 @@ import {
   type PasswordHasher,
   readRequestData,
   refusalResponse,
+  type SecondFactor,
   StoreUnavailable,
   type UserStore,
   validateCharFields,
@@ -64,6 +65,12 @@ export interface JwtEndpointsOptions<U extends AuthUser = AuthUser> {
    * `basicAuth` over the same `users` count in too.
    */
   readonly throttle?: LoginThrottleOptions | LoginThrottle | false;
+  /**
+   * A second factor (TOTP from `@latchkey/two-factor`…): a user who has it on must send its
+   * code as `code` with the password, or gets no pair. Default none. Without it, a user with
+   * a second factor elsewhere could log in here with the password alone.
+   */
+  readonly secondFactor?: SecondFactor;
   /** Time limit on each request's store and hook calls; past it 503. Null: none. Default `5_000`. */
   readonly timeout?: number | null;
   /** Realm of the `WWW-Authenticate` header on 401s. Default `"api"` (simplejwt's). */
@@ -80,6 +87,7 @@ const PREFIX = /^(\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)+$/;
 const NO_ACCOUNT = new AuthenticationFailed('No active account found with the given credentials');
 const NO_ACCOUNT_FOR_TOKEN = new AuthenticationFailed('No active account found for the given token.');
 const CREDENTIALS = [{ name: 'username' }, { name: 'password', trim: false }] as const;
+const CODE_REQUIRED = 'Two-factor authentication is on for this account: send its code as "code".';
 
 /** Builds the endpoints. Missing or contradictory options throw here. */
 export function createJwtEndpoints<U extends AuthUser = AuthUser>(options: JwtEndpointsOptions<U>): AuthEndpoints {
@@ -110,7 +118,9 @@ export function createJwtEndpoints<U extends AuthUser = AuthUser>(options: JwtEn
   const create: Handler = async (request, host) => {
     const crowded = await throttle?.loginByAddress(request, host);
     if (crowded) return refuse(crowded);
-    const body = await fields(request, CREDENTIALS);
+    const data = await readRequestData(request, maxBodyBytes);
+    if (data instanceof LatchkeyError) return refuse(data);
+    const body = validateCharFields(data, CREDENTIALS);
     if (body instanceof LatchkeyError) return refuse(body);
     const { password = '' } = body;
     // Normalised before the throttle, as core's login does, so look-alikes share one limit.
@@ -119,6 +129,14 @@ export function createJwtEndpoints<U extends AuthUser = AuthUser>(options: JwtEn
     if (guessed) return refuse(guessed);
     const checked = await checkCredentials(users, passwords, username, password);
     if (!checked.ok) return refuse(NO_ACCOUNT);
+    // Asked only once the password is right, as core's login does.
+    if (options.secondFactor && (await options.secondFactor.isRequired(checked.user.id))) {
+      if (!data.has('code')) return refuse(new ValidationFailed({ code: [CODE_REQUIRED] }));
+      const second = validateCharFields(data, [{ name: 'code' }]);
+      if (second instanceof LatchkeyError) return refuse(second);
+      const passed = await options.secondFactor.verify(checked.user.id, second.code!);
+      if (passed !== true) return refuse(passed === false ? NO_ACCOUNT : passed);
+    }
     const scopes = (await scopesFor?.(checked.user)) ?? [];
     const { access, refresh } = await jwt.issuePair(checked.user, { scopes });
     return jsonResponse({ refresh, access });

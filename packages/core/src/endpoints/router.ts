@@ -15,6 +15,9 @@
  * | POST   | {prefix}/session          | anyone           | 200 `{user, expiry, csrf_token}` + cookies (throttled) |
  * | POST   | {prefix}/session/logout   | session          | 204, session revoked, cookies deleted    |
  * | …      | {prefix}/password/…, /activate…, /email/… | (opt-in) | the account flows, see `account/account.ts` |
+ * | …      | {prefix}/code…, /magic-link… | anyone (opt-in) | passwordless login, see `passwordless/passwordless.ts` |
+ * | POST   | {prefix}/2fa/verify       | anyone (opt-in)  | finishes a login held for its second factor, see `second-factor/` |
+ * | …      | whatever `extensions` add | open or authenticated | e.g. TOTP enrolment from `@latchkey/two-factor` |
  *
  * "authenticated" routes run the pipeline with `authenticators` and `isAuthenticated`, as
  * DRF's views do: credentials first, then the method (405 with `Allow`). GET routes answer
@@ -47,11 +50,13 @@ import {
 import { logout, logoutAll } from './logout.ts';
 import { me } from './me.ts';
 import { listMyTokens, revokeMyToken } from './my-tokens.ts';
-import { obtainToken } from './obtain-token.ts';
+import { grantToken, obtainToken } from './obtain-token.ts';
+import { type PasswordlessOptions, passwordlessRoutes } from './passwordless/passwordless.ts';
+import { type GrantLogin, secondFactorLogin, type SecondFactorLoginOptions } from './second-factor/second-factor-login.ts';
 import { type AccountOptions, accountRoutes } from './account/account.ts';
 import { register, type RegisterOptions } from './register.ts';
 import { refusalResponse } from './respond.ts';
-import { createSessions, type SessionEndpointOptions, sessionLogin } from './session.ts';
+import { createSessions, grantSession, type SessionEndpointOptions, sessionLogin } from './session.ts';
 
 /** Options for `createAuthEndpoints`. */
 export interface AuthEndpointsOptions<U extends AuthUser = AuthUser> {
@@ -86,6 +91,17 @@ export interface AuthEndpointsOptions<U extends AuthUser = AuthUser> {
    * one-time links. Default off; the options name the mailer and the one-time token service.
    */
   readonly account?: AccountOptions;
+  /** Emailed login codes and magic links. Default off. */
+  readonly passwordless?: PasswordlessOptions;
+  /**
+   * A second factor every login must pass for the users who have one: the token endpoint,
+   * the session login and passwordless verifies answer an interim token, and
+   * `POST {prefix}/2fa/verify` finishes the login. Give the same factor to `basicAuth`.
+   * Default none: logins are single calls.
+   */
+  readonly secondFactor?: SecondFactorLoginOptions;
+  /** Route groups other packages add (TOTP enrolment: `totpRoutes` of `@latchkey/two-factor`). Default none. */
+  readonly extensions?: readonly AuthExtension<U>[];
   /** Lifecycle hooks; see `AuthHooks` for what a throwing hook does. Default none. */
   readonly hooks?: AuthHooks<U>;
   /** Largest request body read, in bytes; larger ones get 413. Default `65_536`. */
@@ -114,6 +130,18 @@ export interface AuthEndpoints {
 }
 
 type Methods<C> = Readonly<Record<string, Endpoint<C>>>;
+
+/** Routes by path, then by method. */
+export type RouteTable<C> = Readonly<Record<string, Methods<C>>>;
+
+/** What an extension adds: routes anyone may call, and routes for an authenticated user. */
+export interface AuthRoutes<U extends AuthUser> {
+  readonly open?: RouteTable<EndpointCall>;
+  readonly authenticated?: RouteTable<UserCall<U>>;
+}
+
+/** Builds a route group from the endpoints' shared options; called once, by `createAuthEndpoints`. */
+export type AuthExtension<U extends AuthUser> = (deps: EndpointDeps<U>) => AuthRoutes<U>;
 
 type Route<U extends AuthUser> =
   | { readonly path: string; readonly guard: null; readonly methods: Methods<EndpointCall> }
@@ -171,9 +199,13 @@ export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: Auth
   // No limit of its own: the guard runs inside the route's (below), which its signal carries.
   const guard = createLatchkey<U>({ authenticators, permissions: [isAuthenticated], onError, timeout: null });
   const login = createLogin(deps, throttle);
+  const tokenAnswer = grantToken(deps);
+  const sessionAnswer = sessions ? grantSession(deps, sessions) : null;
+  const grant: GrantLogin<U> = (call, user, answer) => (answer === 'session' && sessionAnswer ? sessionAnswer : tokenAnswer)(call, user);
+  const gate = secondFactorLogin(deps, throttle, options.secondFactor, grant);
 
   const routes: Route<U>[] = [
-    { path: '/token', guard: null, methods: { POST: obtainToken(deps, login) } },
+    { path: '/token', guard: null, methods: { POST: obtainToken(login, gate) } },
     { path: '/logout', guard, methods: { POST: logout(deps, sessions, 'logout') } },
     { path: '/logout-all', guard, methods: { POST: logoutAll(deps, sessions) } },
     { path: '/tokens', guard, methods: { GET: listMyTokens(deps) } },
@@ -185,6 +217,16 @@ export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: Auth
     for (const [path, methods] of Object.entries(account.open)) routes.push({ path, guard: null, methods });
     for (const [path, methods] of Object.entries(account.authenticated)) routes.push({ path, guard, methods });
   }
+  if (gate.verify) routes.push({ path: '/2fa/verify', guard: null, methods: { POST: gate.verify } });
+  if (options.passwordless) {
+    const open = passwordlessRoutes(deps, prefix, options.passwordless, throttle, gate, onError, timeout);
+    for (const [path, methods] of Object.entries(open)) routes.push({ path, guard: null, methods });
+  }
+  for (const extension of options.extensions ?? []) {
+    const added = extension(deps);
+    for (const [path, methods] of Object.entries(added.open ?? {})) routes.push({ path, guard: null, methods });
+    for (const [path, methods] of Object.entries(added.authenticated ?? {})) routes.push({ path, guard, methods });
+  }
   if (options.register) {
     const settings = options.register === true ? {} : options.register;
     const registration = register(deps, throttle, settings, account?.sendActivation ?? null);
@@ -193,7 +235,7 @@ export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: Auth
   if (sessions) {
     const sessionGuard = guard.with({ authenticators: [sessions.authenticator] });
     routes.push(
-      { path: '/session', guard: null, methods: { POST: sessionLogin(deps, login, sessions) } },
+      { path: '/session', guard: null, methods: { POST: sessionLogin(login, sessions, gate) } },
       { path: '/session/logout', guard: sessionGuard, methods: { POST: logout(deps, sessions, 'session-logout') } },
     );
   }

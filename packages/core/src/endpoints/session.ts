@@ -15,6 +15,7 @@ import type { Endpoint, EndpointCall, EndpointDeps } from './endpoint.ts';
 import { issueToken } from './issue-token.ts';
 import type { Login } from './login.ts';
 import { isoTime } from './respond.ts';
+import type { SecondFactorLogin } from './second-factor/second-factor-login.ts';
 
 /** The readable cookie that carries the CSRF token's default name. */
 export const CSRF_COOKIE = 'latchkey_csrf';
@@ -98,16 +99,25 @@ export function createSessions<U extends AuthUser>(deps: EndpointDeps<U>, option
  * never in the body. The origin layer of the CSRF check runs first, so a cross-site form
  * cannot log a victim into the attacker's account.
  */
-export function sessionLogin<U extends AuthUser>(
-  deps: EndpointDeps<U>,
-  login: Login<U>,
-  sessions: Sessions<U>,
-): Endpoint<EndpointCall> {
+export function sessionLogin<U extends AuthUser>(login: Login<U>, sessions: Sessions<U>, gate: SecondFactorLogin<U>): Endpoint<EndpointCall> {
   return async (call) => {
     const crossSite = sessions.csrf.checkOrigin(call.request);
     if (crossSite) return crossSite;
     const user = await login(call, 'session');
     if (user instanceof LatchkeyError) return user;
+    return gate.admit(call, user, 'session');
+  };
+}
+
+/** The session login's answer (a session, its cookies and CSRF token) for a user who has proved who they are. */
+export function grantSession<U extends AuthUser>(
+  deps: EndpointDeps<U>,
+  sessions: Sessions<U>,
+): (call: EndpointCall, user: U) => Promise<Response | LatchkeyError> {
+  return async (call, user) => {
+    // Checked here too: a session finished by the second-factor call sets cookies as well.
+    const crossSite = sessions.csrf.checkOrigin(call.request);
+    if (crossSite) return crossSite;
     const body = deps.serializeUser(user);
     const issued = await issueToken(deps, call, user, { name: 'session', ttl: sessions.ttl }, 'session');
     if (issued instanceof LatchkeyError) return issued;

@@ -2,6 +2,7 @@
 import { type Authenticator, fail, skip, success } from './authenticator.ts';
 import { parseAuthorization } from './authorization-header.ts';
 import { defaultLoginThrottle, type LoginThrottle, NO_LOGIN_THROTTLE } from '../endpoints/login-throttle.ts';
+import type { SecondFactor } from '../second-factor/second-factor.ts';
 import { checkCredentials } from '../users/credentials.ts';
 import { base64ToBytes, latin1ToString, utf8ToString } from '../encoding.ts';
 import { withoutUndefined } from '../options.ts';
@@ -26,9 +27,16 @@ export interface BasicAuthOptions<U extends AuthUser> {
    * too. To share a custom one, pass the same `loginThrottle(…)` to both; `false`: none.
    */
   readonly throttle?: LoginThrottle | false;
+  /**
+   * The second factor the login endpoints use (`createAuthEndpoints({ secondFactor })`).
+   * Basic has no second call to carry a code, so a user who has one is refused with a
+   * message that says where to log in instead. Default none: the password alone admits.
+   */
+  readonly secondFactor?: SecondFactor;
 }
 
 const INVALID = 'Invalid username/password.';
+const NEEDS_SECOND_FACTOR = 'Two-factor authentication is on for this account; Basic authentication cannot carry the second code. Log in at the token endpoint.';
 
 /**
  * Decodes Basic credentials: UTF-8 first, latin-1 when the bytes are not UTF-8 (what
@@ -85,7 +93,11 @@ export function basicAuth<U extends AuthUser>(options: BasicAuthOptions<U>): Aut
         return fail(throttled);
       }
       const checked = await checkCredentials(users, passwords, username, credentials.password);
-      if (checked.ok) return success(checked.user);
+      if (checked.ok) {
+        // Asked only once the password is right, so the refusal tells nothing a guesser lacks.
+        if (options.secondFactor && (await options.secondFactor.isRequired(checked.user.id))) return fail(NEEDS_SECOND_FACTOR);
+        return success(checked.user);
+      }
       await throttle.passwordRefused(request, host, username);
       return fail(INVALID);
     },

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createTokenService } from '@latchkey/core';
 import { oneTimeStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
 import { refreshTokenStoreConformance } from '@latchkey/jwt/testing';
+import { totpStoreConformance } from '@latchkey/two-factor/testing';
 import { openBunSqliteStores } from '../../src/bun-sqlite.ts';
 import { openLibsqlStores, type LibsqlStores } from '../../src/libsql.ts';
 
@@ -42,6 +43,7 @@ for (const [where, path] of [
     for (const c of tokenStoreConformance(async () => (await stores(path())).tokens)) test(c.name, c.run);
     for (const c of userStoreConformance(async () => (await stores(path())).users)) test(c.name, c.run);
     for (const c of oneTimeStoreConformance(async () => (await stores(path())).oneTime)) test(c.name, c.run);
+    for (const c of totpStoreConformance(async () => (await stores(path())).totp)) test(c.name, c.run);
     for (const c of refreshTokenStoreConformance(async () => (await stores(path())).refreshTokens)) test(`refresh tokens: ${c.name}`, c.run);
   });
 }

@@ -17,8 +17,7 @@
  * record itself. Every mail is sent after the response is ready, so an answer takes as long
  * for an unknown address as for a known one and says the same.
  */
-import { failClosed } from '../../fail-closed.ts';
-import { withTimeLimit } from '../../time-limit.ts';
+import { afterAnswer } from '../after-answer.ts';
 import type { SendEmail } from '../../mail/mailer.ts';
 import type { CurrentBinding, OneTimeTokens } from '../../one-time/one-time-tokens.ts';
 import type { AuthUser, UserStore } from '../../users/user-store.ts';
@@ -175,16 +174,7 @@ export function accountRoutes<U extends AuthUser>(
       const user = await users.findById(record.userId);
       return user ? bindingOf[purpose](user) : null;
     },
-    later(call, work) {
-      // A macrotask, not a microtask: the answer is on its way before the lookup starts,
-      // so not even the synchronous part of the work (hashing, say) delays it.
-      const done = new Promise<void>((resolve) => setTimeout(resolve, 0))
-        .then(() => withTimeLimit(timeout, undefined, work))
-        .catch((error: unknown) => {
-          failClosed(error, onError);
-        });
-      call.host.waitUntil?.(done);
-    },
+    later: afterAnswer(timeout, onError),
   };
 
   const page = {
