@@ -8,9 +8,17 @@ export default [
   {
     extends: true,
     // test/bun is bun test's (bun:sqlite).
-    test: { name: 'drizzle', include: ['packages/drizzle/src/**/*.test.ts', 'packages/drizzle/test/**/*.test.ts'], exclude: ['packages/drizzle/test/bun/**'] },
+    test: {
+      name: 'drizzle',
+      include: ['packages/drizzle/src/**/*.test.ts', 'packages/drizzle/test/**/*.test.ts'],
+      exclude: ['packages/drizzle/test/bun/**'],
+      // A throwaway Postgres server for the project (Debian's postgresql package).
+      globalSetup: ['scripts/test-servers/postgres-setup.ts'],
+    },
   },
+  { extends: true, test: { name: 'redis', include: ['packages/redis/src/**/*.test.ts'] } },
   { extends: true, test: { name: 'two-factor', include: ['packages/two-factor/src/**/*.test.ts'] } },
+  { extends: true, test: { name: 'signatures', include: ['packages/signatures/src/**/*.test.ts'] } },
   { extends: true, test: { name: 'jwt', include: ['packages/jwt/src/**/*.test.ts'] } },
   { extends: true, test: { name: 'hono', include: ['packages/hono/src/**/*.test.ts'] } },
   { extends: true, test: { name: 'cloudflare', include: ['packages/cloudflare/test/**/*.test.ts'] } },

@@ -20,10 +20,18 @@ export function countingTokenStore(store: TokenStore): CountingTokenStore {
       insert: (record, limit) => (calls++, store.insert(record, limit)),
       findByDigest: (digest) => (calls++, store.findByDigest(digest)),
       touch: (id, changes) => (calls++, store.touch(id, changes)),
-      delete: (id) => (calls++, store.delete(id)),
-      deleteForUser: (userId) => (calls++, store.deleteForUser(userId)),
+      revoke: (id, at) => (calls++, store.revoke(id, at)),
+      revokeForUser: (userId, at) => (calls++, store.revokeForUser(userId, at)),
       listForUser: (userId) => (calls++, store.listForUser(userId)),
-      purgeExpired: (now) => (calls++, store.purgeExpired(now)),
+      purgeExpired: (now, revokedBefore) => (calls++, store.purgeExpired(now, revokedBefore)),
+      ...(store.revokedSince && {
+        revokedSince: (since: number, limit: number) => (calls++, store.revokedSince!(since, limit)),
+      }),
+      ...(store.findWithUser &&
+        store.joinedUsers && {
+          findWithUser: (digest: string) => (calls++, store.findWithUser!(digest)),
+          joinedUsers: store.joinedUsers,
+        }),
     },
   };
 }

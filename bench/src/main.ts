@@ -15,7 +15,8 @@ import type { MicroResult } from './micro.ts';
 import { formatTable, httpRows, microRows, scaleRows } from './report.ts';
 import { runtimeCommands } from './runtimes.ts';
 import { runScale, type ScaleResult } from './scale.ts';
-import { seedTokenRows } from './seed.ts';
+import { type PostgresServer, startPostgresServer } from '../../scripts/test-servers/postgres.ts';
+import { seedPostgresTokenRows, seedTokenRows } from './seed.ts';
 
 // Far beyond a normal run (about three minutes): a hung server or load run must not hang CI.
 const DEADLINE_MS = 15 * 60_000;
@@ -28,8 +29,10 @@ const log = (line: string) => process.stderr.write(`[bench ${((Date.now() - star
 
 const workDir = await mkdtemp(join(tmpdir(), 'latchkey-bench-'));
 // Whatever ends the run, no server outlives it and no database file stays behind.
+let postgres: PostgresServer | null = null;
 process.on('exit', () => {
   killAllChildren();
+  postgres?.destroySync();
   rmSync(workDir, { recursive: true, force: true });
 });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => process.exit(130));
@@ -55,11 +58,23 @@ if (config.phases.has('http') || config.phases.has('micro')) {
   log(`seeding ${config.httpTokenRows.toLocaleString('en')} tokens into the libSQL file`);
   await seedTokenRows(databaseUrl, config.httpTokenRows);
 }
+let postgresUrl: string | null = null;
 if (config.phases.has('http')) {
+  // A throwaway local server (Debian's postgresql package), as the tests use: the Postgres
+  // row measures token auth against a server on loopback, beside the libSQL file.
+  try {
+    postgres = await startPostgresServer();
+    postgresUrl = await postgres.createDatabase('bench');
+    log(`seeding ${config.httpTokenRows.toLocaleString('en')} tokens into the Postgres database`);
+    await seedPostgresTokenRows(postgresUrl, config.httpTokenRows);
+  } catch (error) {
+    log(`no Postgres row: ${error instanceof Error ? error.message : String(error)}`);
+  }
   http = await runHttpSuite({
     benchDir,
     runtimes,
     databaseUrl,
+    postgresUrl,
     rounds: config.rounds,
     duration: config.duration,
     warmup: config.warmup,
@@ -67,6 +82,8 @@ if (config.phases.has('http')) {
     log,
   });
   Object.assign(versions, http.versions);
+  await postgres?.destroy();
+  postgres = null;
 }
 if (config.phases.has('micro')) {
   // A fresh process per runtime, so no heap left by the load runs weighs on the timings.
@@ -114,7 +131,7 @@ const lines = [
   `Latchkey bench, ${meta.date}: Node ${meta.node}${versions.bun ? `, Bun ${versions.bun}` : ''}, ${meta.cpus} cores, load average ${loadBefore[0]!.toFixed(2)} before, ${loadAfter[0]!.toFixed(2)} after`,
   ...(http
     ? [
-        `HTTP: autocannon, ${config.connections} connections, ${config.rounds} rounds x ${config.duration} s per configuration, interleaved, medians; libSQL file holds ${config.httpTokenRows.toLocaleString('en')} tokens`,
+        `HTTP: autocannon, ${config.connections} connections, ${config.rounds} rounds x ${config.duration} s per configuration, interleaved, medians; libSQL file${postgresUrl ? ' and Postgres database each hold' : ' holds'} ${config.httpTokenRows.toLocaleString('en')} tokens`,
       ]
     : []),
   '',

@@ -26,6 +26,7 @@ import { do_not_optimize, measure } from 'mitata';
 // Not public API: the bench times the checksum and the digest apart from the rest of verify().
 import { digestToken, isWellFormedToken } from '../../packages/core/src/tokens/token.ts';
 import type { Runtime } from './runtimes.ts';
+import { signedSubjects } from './signed.ts';
 import { garbageToken, unknownToken } from './tokens.ts';
 
 /** One microbenchmark's figures; times in nanoseconds. */
@@ -149,6 +150,9 @@ export async function runMicro(options: MicroOptions): Promise<MicroResult[]> {
     await time(group, 'lookup-libsql-client', 'token lookup: libSQL file, @libsql/client', 'lookup-libsql', () => asyncTokens.findByDigest(libsqlDigest));
     await time(group, 'verify-libsql', 'verify(): libSQL file', 'run-libsql', () => libsql.service.verify(libsql.token));
     await time(group, 'run-libsql', 'run(): libSQL file, whole pipeline', 'run-libsql', () => libsql.pipeline.run(libsqlRequest));
+    const signed = await signedSubjects();
+    await time(group, 'run-hawk', 'run(): Hawk-signed request, memory keys', 'run-memory', signed.hawk);
+    await time(group, 'run-ed25519', 'run(): RFC 9421 Ed25519-signed request, memory keys', 'run-memory', signed.ed25519);
 
     log(`microbenchmarks: passwords, PBKDF2-SHA256 at ${ITERATIONS.toLocaleString('en')} iterations`);
     const passwords = `passwords, PBKDF2-SHA256 at 100k (${options.runtime})`;

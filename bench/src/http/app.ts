@@ -11,7 +11,9 @@ import { KEYWORD, STATS_PATH } from './routes.ts';
 export function createBenchApp(fixture: ServerFixture): Hono {
   const { pipelines, credentials } = fixture;
   const ok = () => new Response('ok');
-  return new Hono()
+  const app = new Hono();
+  if (pipelines.postgres) app.get('/latchkey/postgres', latchkey(pipelines.postgres), ok);
+  return app
     .get('/bare', ok)
     .get('/latchkey/memory', latchkey(pipelines.memory), ok)
     .get('/latchkey/libsql', latchkey(pipelines.libsql), ok)

@@ -9,7 +9,7 @@ import { createBenchApp } from './app.ts';
 import { createServerFixture } from './fixture.ts';
 import type { ServerReady } from './routes.ts';
 
-const fixture = await createServerFixture(requiredEnv('BENCH_DATABASE_URL'), requiredEnv('BENCH_USERNAME'));
+const fixture = await createServerFixture(requiredEnv('BENCH_DATABASE_URL'), requiredEnv('BENCH_USERNAME'), process.env.BENCH_POSTGRES_URL);
 const app = createBenchApp(fixture);
 const ok = () => new Response('ok');
 const server = Bun.serve({
@@ -25,5 +25,5 @@ const ready: ServerReady = { port: server.port ?? 0, version: Bun.version, crede
 announce(ready);
 exitWithParent(() => {
   server.stop(true);
-  fixture.close();
+  void fixture.close();
 });

@@ -1,5 +1,6 @@
 /**
- * What every bench server holds: a memory store and the seeded libSQL file, one pipeline
+ * What every bench server holds: a memory store, the seeded libSQL file and, when the bench
+ * has one, the seeded Postgres database; one pipeline
  * per configuration, and the tokens the parent's requests carry. Node's and Bun's servers
  * build the same fixture, so the runtimes differ only in how they serve it.
  */
@@ -16,17 +17,18 @@ import {
   type UserStore,
 } from '@latchkey/core';
 import { openLibsqlStores } from '@latchkey/drizzle/libsql';
+import { openPostgresStores } from '@latchkey/drizzle/node-postgres';
 import { countingTokenStore } from '../counting-store.ts';
 import { garbageToken, unknownToken } from '../tokens.ts';
 import { type Credentials, KEYWORD, type StoreCalls } from './routes.ts';
 
 /** The pipelines, tokens and counters a server needs. */
 export interface ServerFixture {
-  readonly pipelines: Readonly<Record<'memory' | 'libsql' | 'unknown' | 'garbage', Latchkey>>;
+  readonly pipelines: Readonly<Record<'memory' | 'libsql' | 'unknown' | 'garbage', Latchkey>> & { readonly postgres?: Latchkey };
   readonly credentials: Credentials;
   /** Token-store calls made by the unknown- and garbage-token configurations. */
   storeCalls(): StoreCalls;
-  close(): void;
+  close(): Promise<void>;
 }
 
 const pipeline = (store: TokenStore, users: UserStore): Latchkey =>
@@ -41,12 +43,14 @@ async function issue(service: TokenService, users: UserStore, username: string):
 }
 
 /**
- * Opens the libSQL file at `databaseUrl` (migrated and seeded by the parent) and issues
- * this server's tokens under `username`, unique per server since both share the file.
+ * Opens the libSQL file at `databaseUrl` and the Postgres database at `postgresUrl`, if any
+ * (both migrated and seeded by the parent), and issues this server's tokens under
+ * `username`, unique per server since they share the databases.
  */
-export async function createServerFixture(databaseUrl: string, username: string): Promise<ServerFixture> {
+export async function createServerFixture(databaseUrl: string, username: string, postgresUrl?: string): Promise<ServerFixture> {
   const memory = { tokens: new MemoryTokenStore(), users: new MemoryUserStore() };
   const libsql = await openLibsqlStores({ url: databaseUrl, migrate: false });
+  const postgres = postgresUrl ? await openPostgresStores({ url: postgresUrl, migrate: false }) : null;
   const unknown = countingTokenStore(libsql.tokens);
   const garbage = countingTokenStore(libsql.tokens);
 
@@ -58,6 +62,7 @@ export async function createServerFixture(databaseUrl: string, username: string)
       libsql: pipeline(libsql.tokens, libsql.users),
       unknown: pipeline(unknown.store, libsql.users),
       garbage: pipeline(garbage.store, libsql.users),
+      ...(postgres && { postgres: pipeline(postgres.tokens, postgres.users) }),
     },
     credentials: {
       memory: await issue(createTokenService({ store: memory.tokens }), memory.users, username),
@@ -66,8 +71,12 @@ export async function createServerFixture(databaseUrl: string, username: string)
       static: await unknownToken(createTokenService({ store: memory.tokens })),
       unknown: missing,
       garbage: garbageToken(missing),
+      ...(postgres && { postgres: await issue(createTokenService({ store: postgres.tokens }), postgres.users, username) }),
     },
     storeCalls: () => ({ unknown: unknown.calls(), garbage: garbage.calls() }),
-    close: () => libsql.close(),
+    close: async () => {
+      libsql.close();
+      await postgres?.close();
+    },
   };
 }

@@ -6,12 +6,12 @@ import { createBenchApp } from './app.ts';
 import { createServerFixture } from './fixture.ts';
 import type { ServerReady } from './routes.ts';
 
-const fixture = await createServerFixture(requiredEnv('BENCH_DATABASE_URL'), requiredEnv('BENCH_USERNAME'));
+const fixture = await createServerFixture(requiredEnv('BENCH_DATABASE_URL'), requiredEnv('BENCH_USERNAME'), process.env.BENCH_POSTGRES_URL);
 const server = serve({ fetch: createBenchApp(fixture).fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => {
   const ready: ServerReady = { port: info.port, version: process.version, credentials: fixture.credentials };
   announce(ready);
 });
 exitWithParent(() => {
   server.close();
-  fixture.close();
+  void fixture.close();
 });

@@ -5,7 +5,7 @@
  */
 
 /** Which credential a configuration's requests carry. */
-export type Credential = 'none' | 'memory' | 'libsql' | 'static' | 'unknown' | 'garbage';
+export type Credential = 'none' | 'memory' | 'libsql' | 'postgres' | 'static' | 'unknown' | 'garbage';
 
 /** One configuration: a path, what its requests carry, and the status they must get. */
 export interface Route {
@@ -38,6 +38,14 @@ export const ROUTES: readonly Route[] = [
     path: '/latchkey/libsql',
     label: 'Latchkey token, libSQL file',
     credential: 'libsql',
+    status: 200,
+    baseline: 'bare',
+  },
+  {
+    id: 'latchkey-postgres',
+    path: '/latchkey/postgres',
+    label: 'Latchkey token, Postgres server',
+    credential: 'postgres',
     status: 200,
     baseline: 'bare',
   },
@@ -85,8 +93,11 @@ export const ROUTES: readonly Route[] = [
   },
 ];
 
-/** The token each credential kind sends, as the server made them. */
-export type Credentials = Readonly<Record<Exclude<Credential, 'none'>, string>>;
+/**
+ * The token each credential kind sends, as the server made them. `postgres` only when the
+ * bench has a Postgres server (Debian's postgresql package installed).
+ */
+export type Credentials = Readonly<Record<Exclude<Credential, 'none' | 'postgres'>, string>> & { readonly postgres?: string };
 
 /** The `Authorization` keyword every configuration uses, so all requests are the same size. */
 export const KEYWORD = 'Bearer';

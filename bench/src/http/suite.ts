@@ -48,6 +48,8 @@ export interface HttpSuiteOptions {
   /** The runtimes to serve from. */
   readonly runtimes: readonly RuntimeCommand[];
   readonly databaseUrl: string;
+  /** The seeded Postgres database, when there is a server; its configuration is skipped otherwise. */
+  readonly postgresUrl: string | null;
   readonly rounds: number;
   readonly duration: number;
   readonly warmup: number;
@@ -88,7 +90,11 @@ export async function runHttpSuite(options: HttpSuiteOptions): Promise<HttpSuite
           name: `${runtime} server`,
           command,
           args: [...args, `src/http/${runtime}-server.ts`],
-          env: { BENCH_DATABASE_URL: databaseUrl, BENCH_USERNAME: `bench-${runtime}` },
+          env: {
+            BENCH_DATABASE_URL: databaseUrl,
+            BENCH_USERNAME: `bench-${runtime}`,
+            ...(options.postgresUrl && { BENCH_POSTGRES_URL: options.postgresUrl }),
+          },
           cwd: benchDir,
           timeoutMs: SERVER_STARTUP_MS,
         }),
@@ -100,6 +106,7 @@ export async function runHttpSuite(options: HttpSuiteOptions): Promise<HttpSuite
       for (const route of ROUTES) {
         if (route.bunOnly && runtime !== 'bun') continue;
         const token = route.credential === 'none' ? null : server.message.credentials[route.credential];
+        if (token === undefined) continue; // no Postgres server in this run
         targets.push({
           runtime,
           server,

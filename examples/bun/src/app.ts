@@ -9,6 +9,7 @@ import {
   createAuthEndpoints,
   createLatchkey,
   type PasswordHasher,
+  type ThrottleStore,
   type TokenService,
   tokenAuth,
   type UserStore,
@@ -24,15 +25,17 @@ export interface AppOptions<U extends AuthUser> {
   readonly users: UserStore<U>;
   readonly tokens: TokenService;
   readonly passwords: PasswordHasher;
+  /** Where the login throttle counts. Default: this process's memory. */
+  readonly throttles?: ThrottleStore;
 }
 
 const notFound = () => Response.json({ detail: 'Not found.' }, { status: 404 });
 
 /** Builds the app's `Bun.serve` routes. */
-export function createRoutes<U extends AuthUser>({ users, tokens, passwords }: AppOptions<U>) {
+export function createRoutes<U extends AuthUser>({ users, tokens, passwords, throttles }: AppOptions<U>) {
   const latchkey = createLatchkey<U>({ authenticators: [tokenAuth({ tokens, users })] });
   // Tokens only in this demo: no session cookies.
-  const endpoints = createAuthEndpoints({ tokens, users, passwords, session: false });
+  const endpoints = createAuthEndpoints({ tokens, users, passwords, session: false, ...(throttles && { throttle: { store: throttles } }) });
   return {
     // The endpoints authenticate their own routes (POST /auth/token is open to anyone).
     [`${endpoints.prefix}/*`]: async (request: Request, server: Bun.Server<undefined>) =>

@@ -31,7 +31,8 @@ try {
   server = Bun.serve({
     hostname,
     port,
-    routes: createRoutes({ users: stores.users, tokens, passwords }),
+    // The login throttle counts in the database, shared by every process on it.
+    routes: createRoutes({ users: stores.users, tokens, passwords, throttles: stores.throttles }),
     fetch: () => Response.json({ detail: 'Not found.' }, { status: 404 }),
   });
 } catch (error) {

@@ -1,27 +1,39 @@
 /**
- * The entry point (`npm start`): opens the libSQL database (creating the schema on first
- * run), makes sure the demo user exists, and serves the app on Node.
+ * The entry point (`npm start`): opens the database (creating the schema on first run),
+ * makes sure the demo user exists, and serves the app on Node. Tokens, users and the login
+ * throttle's counters all live in the database, so several `npm start` processes on one
+ * database share revocations and throttles.
  *
  * Environment: PORT (default 8787; 0 picks a free one), HOST (default 127.0.0.1),
- * LATCHKEY_DATABASE_URL (default: latchkey.db in this example's folder; `libsql://…` for a
- * remote database, with LATCHKEY_DATABASE_AUTH_TOKEN), LATCHKEY_LINK_BASE (where mailed links
- * point; default the origin it listens on), LATCHKEY_SECRET_KEY (base64 of 32 bytes: seals TOTP
- * seeds; default a key made on first run and kept in `secret.key` beside the database),
- * LATCHKEY_JWT_KEY (a private JWK as JSON that signs JWTs; default a new Ed25519 key per start).
+ * LATCHKEY_DATABASE_URL (default: latchkey.db in this example's folder; `postgres://…` for a
+ * Postgres server, where the TOTP sign-in and signed requests are off (no Postgres stores for
+ * them yet); `libsql://…` for a remote libSQL database, with LATCHKEY_DATABASE_AUTH_TOKEN),
+ * LATCHKEY_LINK_BASE (where mailed links point; default the origin it listens on),
+ * LATCHKEY_SECRET_KEY (base64 of 32 bytes: the server key sealing TOTP seeds and Hawk /
+ * hmac-sha256 secrets at rest; default a key made on first run and kept in `secret.key` beside
+ * the database — set it to use `latchkey createkey --hawk`), LATCHKEY_JWT_KEY (a private JWK as
+ * JSON that signs JWTs; default a new Ed25519 key per start).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { createPasswordHasher } from '@latchkey/core';
+import { createPasswordHasher, createSecretBox } from '@latchkey/core';
 import { generateSigningKey } from '@latchkey/jwt';
-import { openLibsqlStores } from '@latchkey/drizzle/libsql';
+import { openStores } from '@latchkey/drizzle/open';
 import { createAdaptorServer } from '@hono/node-server';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { createApp } from './app.ts';
 import { ensureDemoUser, walkThrough } from './demo.ts';
 
 const port = Number(process.env.PORT ?? 8787);
 const hostname = process.env.HOST ?? '127.0.0.1';
 const url = process.env.LATCHKEY_DATABASE_URL ?? new URL('../latchkey.db', import.meta.url).href;
+
+/** The URL without its password, fit for a banner. */
+function shownUrl(database: string): string {
+  if (!URL.canParse(database)) return database;
+  const parsed = new URL(database);
+  if (parsed.password) parsed.password = '***';
+  return parsed.href;
+}
 
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   console.error(`PORT must be a port number (0-65535), got "${process.env.PORT}".`);
@@ -38,10 +50,19 @@ function secretKey(): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-const stores = await openLibsqlStores({ url, authToken: process.env.LATCHKEY_DATABASE_AUTH_TOKEN });
+const key = secretKey();
+let secrets;
+try {
+  secrets = createSecretBox(key);
+} catch {
+  console.error('LATCHKEY_SECRET_KEY must be base64 of 32 bytes, e.g. LATCHKEY_SECRET_KEY=$(openssl rand -base64 32)');
+  process.exit(1);
+}
+
+const authToken = process.env.LATCHKEY_DATABASE_AUTH_TOKEN;
+const stores = await openStores({ url, secrets, ...(authToken && { authToken }) });
 const passwords = createPasswordHasher();
 const created = await ensureDemoUser(stores.users, passwords);
-const key = secretKey();
 // LATCHKEY_JWT_KEY: a private JWK as JSON. Without one a new Ed25519 key is made per start,
 // so JWTs last until the server stops.
 const jwtSigningKey = process.env.LATCHKEY_JWT_KEY
@@ -73,18 +94,27 @@ server.listen(port, hostname, () => {
   const origin = `http://${shown.includes(':') ? `[${shown}]` : shown}:${actual}`;
   app = createApp({
     jwtSigningKey,
-    refreshTokens: stores.refreshTokens,
+    // Refresh tokens in the libSQL file; on Postgres (no refresh-token store there yet) in memory.
+    ...(stores.sqlite && { refreshTokens: stores.sqlite.refreshTokens }),
     tokens: stores.tokens,
     users: stores.users,
+    throttles: stores.throttles,
     passwords,
-    clientAddress: (c) => getConnInfo(c).remote.address,
+    // The client's address comes from the socket: the Hono adapter's default on Node.
     account: { oneTime: stores.oneTime, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
-    signIn: { oneTime: stores.oneTime, totp: stores.totp, secretKey: key, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
+    ...(stores.totp && {
+      signIn: { oneTime: stores.oneTime, totp: stores.totp, secretKey: key, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
+    }),
+    ...(stores.sqlite && {
+      signingKeys: stores.sqlite.signingKeys,
+      // In the database, so every process serving it refuses a replay any of them admitted.
+      nonces: stores.sqlite.nonces,
+    }),
   });
   console.log(
     [
       `Latchkey demo (Node + Hono) listening on ${origin}`,
-      `Database: ${url}${created ? ' (schema and demo user created)' : ''}`,
+      `Database: ${shownUrl(url)}${created ? ' (schema and demo user created)' : ''}`,
       walkThrough(origin),
     ].join('\n'),
   );

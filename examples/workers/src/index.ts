@@ -73,11 +73,12 @@ export default withLatchkey(
   },
   async (env: Env) => {
     await migrateD1(env.DB);
-    const { tokens: store, users } = d1Stores(env.DB);
+    const { tokens: store, users, throttles } = d1Stores(env.DB);
     const passwords = createPasswordHasher();
     if (env.DEMO_PASSWORD) await ensureDemoUser(users, passwords, env.DEMO_PASSWORD);
     const tokens = createTokenService({ store, secret: env.TOKEN_SECRET || null, ttl: TOKEN_TTL_MS });
-    endpoints = createAuthEndpoints({ tokens, users, passwords, session: false });
+    // The login throttle counts in D1, so every isolate counts against one limit.
+    endpoints = createAuthEndpoints({ tokens, users, passwords, session: false, throttle: { store: throttles } });
 
     const api = createLatchkey({ authenticators: [tokenAuth({ tokens, users })] });
     const open = api.with({ permissions: [allowAny] });

@@ -43,10 +43,23 @@ export class AuthenticationFailed extends LatchkeyError {
   constructor(
     detail = 'Incorrect authentication credentials.',
     readonly bearer: BearerError = { error: 'invalid_token' },
+    /**
+     * What the failing scheme needs the client to read, beyond `detail`. Default none.
+     * `challenge` replaces the first authenticator's `WWW-Authenticate` (Hawk's stale-timestamp
+     * answer carries the server's time and the client cannot resynchronise without it);
+     * `headers` are added to the 401 (RFC 9421's `Accept-Signature`). Never a secret.
+     */
+    readonly hint: AuthenticationHint = {},
     options?: LatchkeyErrorOptions,
   ) {
     super(detail, options);
   }
+}
+
+/** Extra answer a scheme attaches to its own failure; see `AuthenticationFailed.hint`. */
+export interface AuthenticationHint {
+  readonly challenge?: string;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** No credentials were given and the permission needs a user: 401 (403 if no challenge). */

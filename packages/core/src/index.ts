@@ -24,9 +24,11 @@ export { SECOND_FACTOR_PURPOSE, type SecondFactorLoginOptions } from './endpoint
 export type { Endpoint, EndpointCall, EndpointDeps, UserCall } from './endpoints/endpoint.ts';
 export { type CharField, validateCharFields } from './endpoints/fields.ts';
 export { readRequestData, type RequestData } from './endpoints/request-body.ts';
+export { base64ToBytes, bytesToBase64, bytesToBase64Url, latin1ToString } from './encoding.ts';
 export { type CredentialCheck, checkCredentials, type CredentialRejection } from './users/credentials.ts';
 export {
   AuthenticationFailed,
+  type AuthenticationHint,
   type BearerError,
   LatchkeyError,
   type LatchkeyErrorOptions,
@@ -62,7 +64,7 @@ export {
   type RedeemResult,
 } from './one-time/one-time-tokens.ts';
 export { MemoryThrottleStore, type MemoryThrottleStoreOptions } from './throttling/memory-throttle-store.ts';
-export { MemoryTokenStore } from './tokens/memory-token-store.ts';
+export { MemoryTokenStore, type MemoryTokenStoreOptions } from './tokens/memory-token-store.ts';
 export { type MemoryUser, MemoryUserStore, type MemoryUserStoreOptions } from './users/memory-user-store.ts';
 export { createPasswordHasher, type PasswordHasher, type PasswordHasherOptions } from './users/password.ts';
 export {
@@ -107,7 +109,17 @@ export {
   type TokenServiceOptions,
   type VerifyTokenResult,
 } from './tokens/token-service.ts';
-export { isTokenRecord, type TokenLimit, type TokenRecord, type TokenStore, type TokenTouch } from './tokens/token-store.ts';
+export {
+  isTokenRecord,
+  type Revocation,
+  TOKEN_PURPOSES,
+  type TokenLimit,
+  type TokenPurpose,
+  type TokenRecord,
+  type TokenStore,
+  type TokenTouch,
+  type TokenWithUser,
+} from './tokens/token-store.ts';
 export { type AuthUser, emailKey, type NewUser, type UserChanges, type UserStore } from './users/user-store.ts';
 export { MAX_USERNAME_LENGTH, normalizeUsername, usernameProblems } from './users/username.ts';
 export { CSRF_HEADER, type CsrfOptions, type CsrfProtection, csrfProtection } from './schemes/csrf.ts';

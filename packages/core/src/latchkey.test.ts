@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { type Authenticator, fail, skip, success } from './schemes/authenticator.ts';
 import { basicAuth } from './schemes/basic-auth.ts';
 import { createLatchkey, protect } from './latchkey.ts';
+import { AuthenticationFailed } from './errors.ts';
 import { MemoryThrottleStore } from './throttling/memory-throttle-store.ts';
 import { allowAny, isAdminUser } from './permissions.ts';
 import { basic, PASSWORD, request, world } from './test-support.ts';
@@ -199,5 +200,28 @@ describe("DRF's custom authentication example, in about ten lines", () => {
       challenge: null,
     });
     expect((await handler(request())).status).toBe(403);
+  });
+});
+
+describe('a failing scheme\'s own hint (AuthenticationFailed.hint)', () => {
+  const first = { name: 'token-like', authenticate: () => ({ outcome: 'skip' as const }), challenge: () => 'Token' };
+  const failing = (hint: ConstructorParameters<typeof AuthenticationFailed>[2]) => ({
+    name: 'signed',
+    authenticate: () => ({ outcome: 'fail' as const, error: new AuthenticationFailed('Stale timestamp', undefined, hint) }),
+  });
+
+  it('its challenge replaces the first authenticator\'s, and its headers are added to the 401', async () => {
+    const latchkey = createLatchkey({ authenticators: [first, failing({ challenge: 'Hawk ts="1", tsm="x"', headers: { 'Accept-Signature': 'sig1=()' } })] });
+    const outcome = await latchkey.run(new Request('http://localhost/'));
+    if (outcome.ok) throw new Error('expected a refusal');
+    expect(outcome.response.status).toBe(401);
+    expect(outcome.response.headers.get('WWW-Authenticate')).toBe('Hawk ts="1", tsm="x"');
+    expect(outcome.response.headers.get('Accept-Signature')).toBe('sig1=()');
+  });
+
+  it('without one, DRF\'s rule stands: the first authenticator\'s challenge', async () => {
+    const outcome = await createLatchkey({ authenticators: [first, failing({})] }).run(new Request('http://localhost/'));
+    if (outcome.ok) throw new Error('expected a refusal');
+    expect(outcome.response.headers.get('WWW-Authenticate')).toBe('Token');
   });
 });

@@ -95,7 +95,7 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
     let challenge: string | null = null;
     if (error instanceof NotAuthenticated) challenge = first?.challenge?.() ?? null;
     else if (error instanceof PermissionDenied) challenge = scopeChallenge(error, identity);
-    else if (error instanceof AuthenticationFailed) challenge = first?.challenge?.(error.bearer) ?? null;
+    else if (error instanceof AuthenticationFailed) challenge = error.hint.challenge ?? first?.challenge?.(error.bearer) ?? null;
     return { ok: false, error, response: errorResponse(error, challenge) };
   };
 

@@ -21,6 +21,9 @@ export function errorResponse(error: LatchkeyError, challenge: string | null): R
   if (error instanceof AuthenticationFailed || error instanceof NotAuthenticated) {
     if (challenge) headers.set('WWW-Authenticate', challenge);
     else status = 403;
+    if (error instanceof AuthenticationFailed) {
+      for (const [name, value] of Object.entries(error.hint.headers ?? {})) headers.set(name, value);
+    }
   } else if (error instanceof PermissionDenied && challenge) {
     headers.set('WWW-Authenticate', challenge);
   }

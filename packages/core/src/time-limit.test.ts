@@ -21,7 +21,7 @@ const UNAVAILABLE = { detail: 'Service temporarily unavailable, try again later.
 
 /** A token store whose every call never settles: a database that accepts and never replies. */
 const silentTokenStore = (): TokenStore =>
-  ({ insert: never, findByDigest: never, touch: never, delete: never, deleteForUser: never, listForUser: never, purgeExpired: never }) as TokenStore;
+  ({ insert: never, findByDigest: never, touch: never, revoke: never, revokeForUser: never, listForUser: never, purgeExpired: never }) as TokenStore;
 
 describe('time limits: a store or hook that never answers is refused with 503', () => {
   afterEach(() => vi.useRealTimers());

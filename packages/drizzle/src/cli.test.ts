@@ -1,7 +1,7 @@
 // The `latchkey` command end to end: each test runs it as a user would, as a process in a
 // temporary working directory, built from its TypeScript source.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { type CreateTokenInput, createOneTimeTokens, createPasswordHasher, createTokenService } from '@latchkey/core';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSecretBox } from '@latchkey/signatures';
+import { createTestDatabase } from '../test/postgres-database.ts';
 import { type LibsqlStores, openLibsqlStores } from './libsql.ts';
+import { type OpenPostgresStores, openPostgresStores } from './node-postgres.ts';
+import { DrizzleSigningKeyStore } from './signing-key-store.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
@@ -29,7 +33,8 @@ interface Run {
  * The command bundled from source (the `source` condition, so never a stale dist/) into one
  * file that plain node runs. Through tsx each run would cost 2-3 s of CPU here, its loader
  * hooks seeing every one of drizzle's modules; bundled, about 0.6 s. @libsql/client, which
- * loads a native addon, stays external and resolves from the workspace's node_modules.
+ * loads a native addon, stays external and resolves from the workspace's node_modules, and
+ * so does pg (which names an optional native module the bundler cannot find).
  */
 const bundleDir = join(root, 'node_modules/.cache/latchkey-cli-test');
 const bundle = join(bundleDir, `cli-${process.pid}.mjs`);
@@ -62,6 +67,22 @@ function expectFailure(run: Run, code: number, message: RegExp): void {
   expect(run.code).toBe(code);
 }
 
+beforeAll(async () => {
+  mkdirSync(bundleDir, { recursive: true });
+  await build({
+    entryPoints: [cli],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    conditions: ['source'],
+    external: ['@libsql/client', 'pg'],
+    logLevel: 'silent',
+  });
+}, 60_000);
+afterAll(() => rmSync(bundle, { force: true }));
+
 const tokenOf = (run: Run) => /^Generated token (\S+) for user \S+\n$/.exec(run.stdout)?.[1] ?? '';
 
 describe('latchkey', () => {
@@ -88,7 +109,7 @@ describe('latchkey', () => {
       format: 'esm',
       target: 'node20',
       conditions: ['source'],
-      external: ['@libsql/client', 'libsql', 'better-sqlite3'],
+      external: ['@libsql/client', 'libsql', 'better-sqlite3', 'pg'],
       logLevel: 'silent',
     });
     expect((await latchkey(cwd, ['migrate'], env)).stdout).toBe('Database is up to date.\n');
@@ -98,7 +119,6 @@ describe('latchkey', () => {
   afterAll(() => {
     stores?.close();
     rmSync(cwd, { recursive: true, force: true });
-    rmSync(bundle, { force: true });
   });
 
   it('--help describes every command and exits 0', SLOW, async () => {
@@ -210,9 +230,9 @@ describe('latchkey', () => {
     const carol = await addUser('carol');
     const earlier = await addToken(carol);
     const token = tokenOf(await latchkey(cwd, ['createtoken', 'carol', '-r'], env));
-    expect(await service().verify(earlier.token)).toEqual({ ok: false, reason: 'unknown' });
+    expect(await service().verify(earlier.token)).toEqual({ ok: false, reason: 'revoked' });
     expect((await service().verify(token)).ok).toBe(true);
-    expect(await stores.tokens.listForUser(carol)).toHaveLength(1);
+    expect((await stores.tokens.listForUser(carol)).filter((record) => record.revokedAt === null)).toHaveLength(1);
   });
 
   it("tokens lists a user's tokens without their secrets or digests", SLOW, async () => {
@@ -245,26 +265,28 @@ describe('latchkey', () => {
       id,
       userId: alice,
       digest: id.padEnd(64, '0'),
+      purpose: 'api' as const,
       name: null,
       scopes: [],
       createdAt: Date.now(),
       expiresAt: null,
       lastUsedAt: null,
+      revokedAt: null,
     });
     const [target, other] = [record('revoke-target'), record('revoke-other')];
     await stores.tokens.insert(target);
     await stores.tokens.insert(other);
     const result = await latchkey(cwd, ['revoke', 'revoke-target'], env);
     expect(result).toEqual({ code: 0, stdout: 'Revoked token revoke-target\n', stderr: '' });
-    expect(await stores.tokens.findByDigest(target.digest)).toBeNull();
-    expect(await stores.tokens.findByDigest(other.digest)).toMatchObject({ id: 'revoke-other' });
+    expect((await stores.tokens.findByDigest(target.digest))?.revokedAt).toEqual(expect.any(Number));
+    expect(await stores.tokens.findByDigest(other.digest)).toMatchObject({ id: 'revoke-other', revokedAt: null });
   });
 
   it('revoke -- <token-id> takes an id that starts with "-"', SLOW, async () => {
     const created = await addToken(alice);
     const result = await latchkey(cwd, ['revoke', '--', created.record.id], env);
     expect(result).toEqual({ code: 0, stdout: `Revoked token ${created.record.id}\n`, stderr: '' });
-    expect(await service().verify(created.token)).toEqual({ ok: false, reason: 'unknown' });
+    expect(await service().verify(created.token)).toEqual({ ok: false, reason: 'revoked' });
   });
 
   it("revoke --user revokes all of the user's tokens", SLOW, async () => {
@@ -273,7 +295,7 @@ describe('latchkey', () => {
     await addToken(frank);
     const result = await latchkey(cwd, ['revoke', '--user', 'frank'], env);
     expect(result.stdout).toBe('Revoked 2 tokens of user frank\n');
-    expect(await stores.tokens.listForUser(frank)).toEqual([]);
+    expect((await stores.tokens.listForUser(frank)).map((record) => record.revokedAt !== null)).toEqual([true, true]);
   });
 
   it('purge deletes expired tokens and one-time tokens, and keeps live ones', SLOW, async () => {
@@ -353,5 +375,110 @@ describe('latchkey', () => {
         server.close();
       }
     });
+  });
+
+  describe('signing keys (@latchkey/signatures)', () => {
+    const SIGNING_KEY = btoa(String.fromCharCode(...new Uint8Array(32).fill(3)));
+    const keyEnv = { ...env, LATCHKEY_SECRET_KEY: SIGNING_KEY };
+    const keyStore = () => new DrizzleSigningKeyStore(stores.db, { secrets: createSecretBox(SIGNING_KEY) });
+
+    it('--help describes the key commands and LATCHKEY_SECRET_KEY', SLOW, async () => {
+      const help = await latchkey(cwd, ['--help']);
+      for (const command of ['createkey', 'keys', 'revokekey']) expect(help.stdout).toContain(`  ${command} `);
+      expect(help.stdout).toContain('LATCHKEY_SECRET_KEY');
+    });
+
+    it('createkey --hawk prints the id and the secret once; the app\'s Hawk check accepts them', SLOW, async () => {
+      const result = await latchkey(cwd, ['createkey', 'alice', '--hawk', '--scope', 'read'], keyEnv);
+      const match = /^Created hmac-sha256 key for user alice\nid: +(key_\S+)\nalgorithm: hmac-sha256\nsecret: +(\S+)\n\(the secret is shown only this once\)\n$/.exec(result.stdout);
+      expect(match, result.stdout + result.stderr).not.toBeNull();
+      const [, id, secret] = match!;
+      const record = await keyStore().find(id!);
+      expect(record).toMatchObject({ userId: alice, algorithm: 'hmac-sha256', scopes: ['read'] });
+      expect(new TextDecoder().decode(record!.key)).toBe(secret);
+      const listed = await latchkey(cwd, ['keys', 'alice'], keyEnv);
+      expect(listed.stdout).toContain(id!);
+      expect(listed.stdout).not.toContain(secret!);
+    });
+
+    it('createkey --json prints {"id", "key", "algorithm"}', SLOW, async () => {
+      const result = await latchkey(cwd, ['createkey', 'alice', '--hawk', '--json', '--expires', '30d'], keyEnv);
+      const printed = JSON.parse(result.stdout) as { id: string; key: string; algorithm: string };
+      expect(Object.keys(printed)).toEqual(['id', 'key', 'algorithm']);
+      expect(printed.algorithm).toBe('hmac-sha256');
+      const record = await keyStore().find(printed.id);
+      expect(new TextDecoder().decode(record!.key)).toBe(printed.key);
+      expect(record!.expiresAt! - Date.now()).toBeGreaterThan(29 * 86_400_000);
+    });
+
+    it('createkey --public-key registers a PEM public key as it is; revokekey deletes it', SLOW, async () => {
+      const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+      const spki = new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey));
+      const pem = `-----BEGIN PUBLIC KEY-----\n${btoa(String.fromCharCode(...spki)).replace(/.{64}/g, '$&\n')}\n-----END PUBLIC KEY-----\n`;
+      writeFileSync(join(cwd, 'client.pem'), pem);
+      const result = await latchkey(cwd, ['createkey', 'alice', '--public-key', 'client.pem', '--algorithm', 'ecdsa-p256-sha256', '--json'], env);
+      const printed = JSON.parse(result.stdout) as { id: string; key: null; algorithm: string };
+      expect(printed).toMatchObject({ key: null, algorithm: 'ecdsa-p256-sha256' });
+      expect((await new DrizzleSigningKeyStore(stores.db).find(printed.id))?.key).toEqual(spki);
+      expect(await latchkey(cwd, ['revokekey', printed.id], env)).toEqual({ code: 0, stdout: `Revoked signing key ${printed.id}\n`, stderr: '' });
+      expect(await keyStore().find(printed.id)).toBeNull();
+    });
+
+    describe.concurrent('refuses, with one line on stderr', () => {
+      const failures: Array<[string, string[], number, RegExp, Record<string, string>?]> = [
+        ['a Hawk key without LATCHKEY_SECRET_KEY', ['createkey', 'alice', '--hawk'], 1, /set LATCHKEY_SECRET_KEY/, env],
+        ['a server key of the wrong length', ['createkey', 'alice', '--hawk'], 1, /LATCHKEY_SECRET_KEY must be base64 of 32 bytes/, { ...env, LATCHKEY_SECRET_KEY: 'c2hvcnQ=' }],
+        ['neither --hawk nor --public-key', ['createkey', 'alice'], 2, /--hawk or --public-key/],
+        ['an unknown algorithm', ['createkey', 'alice', '--public-key', 'x.pem', '--algorithm', 'dsa'], 2, /unknown public-key algorithm "dsa"/],
+        ['a missing public key file', ['createkey', 'alice', '--public-key', 'missing.pem'], 1, /cannot read missing\.pem/],
+        ['a file that is not a public key', ['createkey', 'alice', '--public-key', 'latchkey.db'], 1, /is not a ed25519 public key/],
+        ['an unknown user', ['createkey', 'nobody', '--hawk'], 1, /unknown user "nobody"/],
+        ['an unknown key id', ['revokekey', 'key_nope'], 1, /no signing key with id "key_nope"/],
+      ];
+      for (const [what, args, code, message, extra] of failures) {
+        it(what, SLOW, async () => expectFailure(await latchkey(cwd, args, extra ?? keyEnv), code, message));
+      }
+    });
+  });
+});
+
+describe('latchkey on a Postgres server', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'latchkey-cli-pg-'));
+  let url = '';
+  let stores: OpenPostgresStores;
+  beforeAll(async () => {
+    url = await createTestDatabase(`cli_${process.pid}`);
+  });
+  afterAll(async () => {
+    await stores?.close();
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it('says a database that was never migrated needs "latchkey migrate"', SLOW, async () => {
+    expectFailure(await latchkey(cwd, ['tokens', 'alice', '--db', url]), 1, /no Latchkey tables: run "latchkey migrate"/);
+  });
+
+  it('migrates, creates a user and a token the app accepts, lists, revokes and purges, from a postgres:// URL', SLOW, async () => {
+    const env = { LATCHKEY_SECRET: SECRET, LATCHKEY_DATABASE_URL: url };
+    expect((await latchkey(cwd, ['migrate'], env)).stdout).toBe('Database is up to date.\n');
+    expect((await latchkey(cwd, ['createuser', 'alice', '--staff', '--password-stdin'], env, 'a long password\n')).stdout).toBe(
+      'Created staff user alice (id 1)\n',
+    );
+    const token = tokenOf(await latchkey(cwd, ['createtoken', 'alice', '--name', 'ci', '--scope', 'read'], env));
+    stores = await openPostgresStores({ url, migrate: false });
+    const verified = await createTokenService({ store: stores.tokens, secret: SECRET }).verify(token);
+    if (!verified.ok) throw new Error(`the app refused the token: ${verified.reason}`);
+    expect(verified.record).toMatchObject({ userId: '1', name: 'ci', scopes: ['read'] });
+    expect(await createPasswordHasher().verify('a long password', await stores.users.getPasswordHash('1'))).toBe(true);
+    expect((await latchkey(cwd, ['tokens', 'alice'], env)).stdout).toMatch(new RegExp(`^ID .*\n${verified.record.id} +ci +read `));
+    expect((await latchkey(cwd, ['revoke', verified.record.id], env)).stdout).toBe(`Revoked token ${verified.record.id}\n`);
+    expect(await createTokenService({ store: stores.tokens, secret: SECRET }).verify(token)).toEqual({ ok: false, reason: 'revoked' });
+    expect((await latchkey(cwd, ['purge'], env)).stdout).toMatch(/^Purged \d+ expired tokens? /);
+  });
+
+  it('reports a server it cannot reach in one line, without the password from the URL', SLOW, async () => {
+    const result = await latchkey(cwd, ['migrate', '--db', 'postgres://someone:s3cret-pw@127.0.0.1:1/app']);
+    expectFailure(result, 1, /ECONNREFUSED/);
+    expect(result.stderr).not.toContain('s3cret-pw');
   });
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `latchkey`: DRF's `drf_create_token`, grown up. Manages users and tokens in a libSQL
- * database (a local file, or remote with an auth token) from the command line.
+ * database (a local file, or remote with an auth token) or on a Postgres server
+ * (`postgres://…`) from the command line.
  *
  * Tokens and password hashes are made by core's token service and password hasher, so a
  * token made here is one the app accepts, provided both use the same `LATCHKEY_SECRET`
@@ -9,6 +10,7 @@
  * on stderr and exit non-zero: 2 for a usage error, 1 for anything else.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import {
@@ -20,8 +22,12 @@ import {
   type TokenService,
   usernameProblems,
 } from '@latchkey/core';
+import { createSecretBox, isSignatureAlgorithm, newSigningKey, type SecretBox } from '@latchkey/signatures';
+import { asc, eq } from 'drizzle-orm';
 import { parseDuration } from './duration.ts';
-import { DEFAULT_DATABASE_URL, type LibsqlStores, openLibsqlStores } from './libsql.ts';
+import { latchkeySigningKeys } from './schema.ts';
+import { DEFAULT_DATABASE_URL, type LibsqlStores } from './libsql.ts';
+import { type OpenStores, openStores } from './open-stores.ts';
 
 const USAGE = `Usage: latchkey <command> [options]
 
@@ -41,9 +47,21 @@ Commands:
   revoke <token-id>             revoke one token (ids as the tokens command lists them)
   revoke --user <username>      revoke all of a user's tokens
   purge                         delete expired tokens and one-time tokens (mailed links)
+  createkey <username>          create a signing key and print it, once
+      --hawk                    a shared secret (Hawk, RFC 9421 hmac-sha256);
+                                needs LATCHKEY_SECRET_KEY
+      --public-key <file>       register the client's public key (PEM) instead
+      --algorithm <alg>         for --public-key: ed25519 (default), ecdsa-p256-sha256,
+                                rsa-pss-sha512, rsa-v1_5-sha256
+      --expires <duration>      lifetime: 90s, 15m, 12h, 30d (default: never expires)
+      --scope <scope>           grant a scope; repeat for more
+      --json                    print {"id", "key", "algorithm"} instead
+  keys <username>               list a user's signing keys (never their secrets)
+  revokekey <key-id>            delete a signing key
 
 Options:
-  --db <url>                    database: file:path.db, libsql://…, https://…
+  --db <url>                    database: file:path.db, libsql://…, https://…,
+                                postgres://user:password@host:port/database
                                 (default: $LATCHKEY_DATABASE_URL, else ${DEFAULT_DATABASE_URL})
   -h, --help                    show this help
 
@@ -53,6 +71,8 @@ Environment:
   LATCHKEY_SECRET               the app's createTokenService({ secret }): tokens made with
                                 another secret (or none) do not verify in the app
   LATCHKEY_TOKEN_PREFIX         the app's token prefix, when not core's default
+  LATCHKEY_SECRET_KEY          base64 of 32 random bytes: seals shared signing secrets
+                                at rest (the app's createSecretBox(serverKey))
 `;
 
 /** A mistake in the command line itself: exit 2. */
@@ -64,7 +84,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 interface Context {
-  readonly stores: LibsqlStores;
+  readonly stores: OpenStores;
   readonly tokens: TokenService;
   readonly args: readonly string[];
   readonly values: Values;
@@ -87,7 +107,7 @@ const COMMANDS: Record<string, Command> = {
   migrate: {
     options: {},
     required: [],
-    // openLibsqlStores has already migrated by the time this runs.
+    // openStores has already migrated by the time this runs.
     run: async () => 'Database is up to date.',
   },
 
@@ -178,13 +198,113 @@ const COMMANDS: Record<string, Command> = {
       return `Purged ${plural(purged, 'expired token')} and ${plural(links, 'expired one-time token')}`;
     },
   },
+
+  createkey: {
+    options: {
+      hawk: { type: 'boolean' },
+      'public-key': { type: 'string' },
+      algorithm: { type: 'string' },
+      expires: { type: 'string' },
+      scope: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+    },
+    required: ['username'],
+    run: createKey,
+  },
+
+  keys: { options: {}, required: ['username'], run: listKeys },
+
+  revokekey: { options: {}, required: ['key-id'], run: revokeKey },
 };
+
+// Signing keys (@latchkey/signatures): Hawk credentials and RFC 9421 keys.
+
+/** The secret box over LATCHKEY_SECRET_KEY, for the stores to seal shared secrets; none when unset. */
+function signingSecrets(): { secrets?: SecretBox } {
+  const serverKey = process.env.LATCHKEY_SECRET_KEY;
+  if (!serverKey) return {};
+  try {
+    return { secrets: createSecretBox(serverKey) };
+  } catch (error) {
+    throw new CommandError('LATCHKEY_SECRET_KEY must be base64 of 32 bytes', { cause: error });
+  }
+}
+
+async function createKey({ stores, args: [username = ''], values }: Context): Promise<string> {
+  const file = values['public-key'] as string | undefined;
+  if ((values.hawk === true) === (file !== undefined)) throw new UsageError('createkey takes --hawk or --public-key <file>, not both');
+  const algorithm = file === undefined ? 'hmac-sha256' : ((values.algorithm as string | undefined) ?? 'ed25519');
+  if (!isSignatureAlgorithm(algorithm) || (file !== undefined && algorithm === 'hmac-sha256')) {
+    throw new UsageError(`unknown public-key algorithm "${algorithm}" (ed25519, ecdsa-p256-sha256, rsa-pss-sha512, rsa-v1_5-sha256)`);
+  }
+  if (values.algorithm !== undefined && file === undefined) throw new UsageError('--algorithm goes with --public-key');
+  const expires = values.expires as string | undefined;
+  const ttl = expires === undefined ? null : parseDuration(expires);
+  if (ttl === null && expires !== undefined) throw new UsageError(`bad duration "${expires}": use a whole number and s, m, h or d, e.g. 30d`);
+  if (file === undefined && !process.env.LATCHKEY_SECRET_KEY) {
+    throw new CommandError('shared secrets are sealed at rest: set LATCHKEY_SECRET_KEY to base64 of 32 random bytes (the app needs the same)');
+  }
+  const userId = await requireUserId(stores, username);
+  let publicKey: string | undefined;
+  if (file !== undefined) {
+    try {
+      publicKey = await readFile(file, 'utf8');
+    } catch (error) {
+      throw new CommandError(`cannot read ${file}`, { cause: error });
+    }
+  }
+  const now = Date.now();
+  let created;
+  try {
+    created = await newSigningKey({
+      userId,
+      algorithm,
+      ...(publicKey !== undefined && { publicKey }),
+      scopes: (values.scope as string[] | undefined) ?? [],
+      expiresAt: ttl === null ? null : now + ttl,
+      now,
+    });
+  } catch (error) {
+    throw new CommandError(`${file} is not a ${algorithm} public key (PEM "PUBLIC KEY")`, { cause: error });
+  }
+  await sqliteOnly(stores).signingKeys.insert(created.record);
+  const { id } = created.record;
+  if (values.json) return JSON.stringify({ id, key: created.secret, algorithm });
+  const lines = [`Created ${algorithm} key for user ${username}`, `id:        ${id}`, `algorithm: ${algorithm}`];
+  if (created.secret !== null) lines.push(`secret:    ${created.secret}`, '(the secret is shown only this once)');
+  return lines.join('\n');
+}
+
+async function listKeys({ stores, args: [username = ''] }: Context): Promise<string> {
+  // Listing never opens a sealed secret: the rows are read through the table, not the store.
+  const rows = await sqliteOnly(stores).db
+    .select({ id: latchkeySigningKeys.id, algorithm: latchkeySigningKeys.algorithm, scopes: latchkeySigningKeys.scopes, createdAt: latchkeySigningKeys.createdAt, expiresAt: latchkeySigningKeys.expiresAt })
+    .from(latchkeySigningKeys)
+    .where(eq(latchkeySigningKeys.userId, await requireUserId(stores, username)))
+    .orderBy(asc(latchkeySigningKeys.createdAt));
+  if (rows.length === 0) return `No signing keys for user ${username}.`;
+  return formatRows([
+    ['ID', 'ALGORITHM', 'SCOPES', 'CREATED', 'EXPIRES'],
+    ...rows.map((r) => [r.id, r.algorithm, r.scopes || '-', formatTime(r.createdAt), formatTime(r.expiresAt)]),
+  ]);
+}
+
+async function revokeKey({ stores, args: [id = ''] }: Context): Promise<string> {
+  if (!(await sqliteOnly(stores).signingKeys.delete(id))) throw new CommandError(`no signing key with id "${id}"`);
+  return `Revoked signing key ${id}`;
+}
 
 const ALL_OPTIONS: Options = Object.assign({}, GLOBAL_OPTIONS, ...Object.values(COMMANDS).map((c) => c.options));
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-async function requireUserId(stores: LibsqlStores, username: string): Promise<string> {
+/** The SQLite stores, for what Postgres has no store for yet (signing keys). */
+function sqliteOnly(stores: OpenStores): LibsqlStores {
+  if (!stores.sqlite) throw new CommandError('signing keys are not stored on Postgres yet: use a libSQL database');
+  return stores.sqlite;
+}
+
+async function requireUserId(stores: OpenStores, username: string): Promise<string> {
   const user = await stores.users.findByUsername(normalizeUsername(username));
   if (!user) throw new CommandError(`unknown user "${username}"`);
   return user.id;
@@ -214,6 +334,11 @@ function formatTable(records: readonly TokenRecord[]): string {
       formatTime(r.lastUsedAt),
     ]),
   ];
+  return formatRows(rows);
+}
+
+/** Rows as aligned columns, the first row the header. */
+function formatRows(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
 }
@@ -254,7 +379,7 @@ async function main(argv: readonly string[]): Promise<string> {
     throw new CommandError(`no database at ${path}: run "latchkey migrate" first`);
   }
   const authToken = process.env.LATCHKEY_DATABASE_AUTH_TOKEN || undefined;
-  const stores = await openLibsqlStores({ url, migrate: name === 'migrate', ...(authToken && { authToken }) });
+  const stores = await openStores({ url, migrate: name === 'migrate', ...(authToken && { authToken }), ...signingSecrets() });
   try {
     const tokens = createTokenService({
       store: stores.tokens,
@@ -263,12 +388,13 @@ async function main(argv: readonly string[]): Promise<string> {
     });
     return await command.run({ stores, tokens, args, values: parsed.values });
   } catch (error) {
-    if (error instanceof Error && /no such table/.test(error.message)) {
+    // SQLite's and Postgres's words for a missing table.
+    if (error instanceof Error && /no such table|relation "latchkey_\w+" does not exist/.test(error.message)) {
       throw new CommandError('the database has no Latchkey tables: run "latchkey migrate" first', { cause: error });
     }
     throw error;
   } finally {
-    stores.close();
+    await stores.close();
   }
 }
 

@@ -1,16 +1,29 @@
 // The stores on Cloudflare D1, in workerd through Miniflare: core's conformance suites
 // against a real D1 binding, migrations applied from Node and from inside a Worker.
 import { fileURLToPath } from 'node:url';
-import { oneTimeStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { oneTimeStoreConformance, throttleStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
 import { refreshTokenStoreConformance } from '@latchkey/jwt/testing';
 import { totpStoreConformance } from '@latchkey/two-factor/testing';
+import { createSecretBox } from '@latchkey/signatures';
+import { replayStoreConformance, signingKeyStoreConformance } from '@latchkey/signatures/testing';
 import { build } from 'esbuild';
 import * as OTPAuth from 'otpauth';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { d1Stores, migrateD1 } from './d1.ts';
 import { migrations } from './migrations.ts';
-import { latchkeyOneTimeTokens, latchkeyRefreshTokens, latchkeyRevokedFamilies, latchkeyTokens, latchkeyUsers } from './schema.ts';
+import { DrizzleReplayStore } from './replay-store.ts';
+import {
+  latchkeyNonces,
+  latchkeyOneTimeTokens,
+  latchkeyRefreshTokens,
+  latchkeyRevokedFamilies,
+  latchkeySigningKeys,
+  latchkeyThrottles,
+  latchkeyTokens,
+  latchkeyUsers,
+} from './schema.ts';
+import { DrizzleSigningKeyStore } from './signing-key-store.ts';
 
 // Compatibility dates after 2026-05-03 make this workerd hang (see TOOLCHAIN.md).
 const COMPATIBILITY_DATE = '2026-04-01';
@@ -25,13 +38,14 @@ export default {
   async fetch(request, env) {
     await migrateD1(env.DB);
     await migrateD1(env.DB);
-    const { tokens, users } = d1Stores(env.DB);
+    const { tokens, users, throttles } = d1Stores(env.DB);
     const user = await users.createUser({ username: 'worker', passwordHash: null });
     const service = createTokenService({ store: tokens, maxTokensPerUser: 1 });
     const first = await service.create(user.id);
     const second = await service.create(user.id);
     const verified = await service.verify(first.token);
-    return Response.json({ first: first.ok, second: second.ok, verified: verified.ok, user: verified.record.userId === user.id });
+    const counts = [await throttles.increment('k', Date.now() + 60000, Date.now()), await throttles.increment('k', Date.now() + 60000, Date.now())];
+    return Response.json({ first: first.ok, second: second.ok, verified: verified.ok, user: verified.record.userId === user.id, counts });
   },
 };
 `;
@@ -57,17 +71,34 @@ describe('D1 (workerd through Miniflare)', () => {
       stores.db.delete(latchkeyTokens),
       stores.db.delete(latchkeyUsers),
       stores.db.delete(latchkeyOneTimeTokens),
+      stores.db.delete(latchkeyThrottles),
       stores.db.delete(latchkeyRefreshTokens),
       stores.db.delete(latchkeyRevokedFamilies),
     ]);
     return stores;
   };
+  it('has the revocation feed and the join with its users, so their optional cases run', async () => {
+    const { tokens, users } = await fresh();
+    expect([typeof tokens.revokedSince, typeof tokens.findWithUser, tokens.joinedUsers]).toEqual(['function', 'function', users]);
+  });
   for (const c of tokenStoreConformance(async () => (await fresh()).tokens)) it(c.name, c.run);
   for (const c of userStoreConformance(async () => (await fresh()).users)) it(c.name, c.run);
+  for (const c of throttleStoreConformance(async () => (await fresh()).throttles)) it(c.name, c.run);
   for (const c of oneTimeStoreConformance(async () => (await fresh()).oneTime)) it(c.name, c.run);
   for (const c of refreshTokenStoreConformance(async () => (await fresh()).refreshTokens)) it(`refresh tokens: ${c.name}`, c.run);
   // Its cases draw fresh user ids, so the shared tables need no emptying.
   for (const c of totpStoreConformance(async () => d1Stores(binding).totp)) it(c.name, c.run);
+  const secrets = createSecretBox(new Uint8Array(32).fill(5));
+  for (const c of signingKeyStoreConformance(async () => {
+    const { db } = d1Stores(binding);
+    await db.delete(latchkeySigningKeys);
+    return new DrizzleSigningKeyStore(db, { secrets });
+  })) it(`signing keys: ${c.name}`, c.run);
+  for (const c of replayStoreConformance(async () => {
+    const { db } = d1Stores(binding);
+    await db.delete(latchkeyNonces);
+    return new DrizzleReplayStore(db);
+  })) it(`nonces: ${c.name}`, c.run);
 
   it('migrateD1 records each migration once, however often it runs', async () => {
     await migrateD1(binding);
@@ -81,20 +112,24 @@ describe('D1 (workerd through Miniflare)', () => {
   });
 });
 
+/** Bundles `contents` for Workers as Wrangler would: any node:* import fails the build. */
+function bundleForWorkers(contents: string) {
+  return build({
+    stdin: { contents, resolveDir: fileURLToPath(new URL('..', import.meta.url)), loader: 'ts' },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    conditions: ['source', 'workerd', 'worker', 'browser'],
+    mainFields: ['browser', 'module', 'main'],
+    logLevel: 'silent',
+  });
+}
+
 describe('inside a Worker', () => {
   it('migrates with migrateD1, then issues and verifies tokens under a limit', { timeout: 30_000 }, async () => {
-    // Bundled for Workers as Wrangler would: any node:* import would fail the build.
-    const bundle = await build({
-      stdin: { contents: IN_A_WORKER, resolveDir: fileURLToPath(new URL('..', import.meta.url)), loader: 'ts' },
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'neutral',
-      target: 'es2022',
-      conditions: ['source', 'workerd', 'worker', 'browser'],
-      mainFields: ['browser', 'module', 'main'],
-      logLevel: 'silent',
-    });
+    const bundle = await bundleForWorkers(IN_A_WORKER);
     const mf = new Miniflare({
       modules: true,
       script: bundle.outputFiles[0]!.text,
@@ -103,7 +138,30 @@ describe('inside a Worker', () => {
     });
     try {
       const response = await mf.dispatchFetch('http://worker.test/');
-      expect(await response.json()).toEqual({ first: true, second: false, verified: true, user: true });
+      expect(await response.json()).toEqual({ first: true, second: false, verified: true, user: true, counts: [1, 2] });
+    } finally {
+      await mf.dispose();
+    }
+  });
+});
+
+describe('@latchkey/drizzle/postgres on Workers', () => {
+  it("bundles for Workers with Neon's HTTP driver: no driver of its own, nothing from node:*", async () => {
+    const bundle = await bundleForWorkers(`
+      import { neon } from '@neondatabase/serverless';
+      import { drizzle } from 'drizzle-orm/neon-http';
+      import { postgresStores } from './src/postgres/index.ts';
+      export default { fetch: (request, env) => Response.json(Object.keys(postgresStores(drizzle(neon(env.DATABASE_URL))))) };
+    `);
+    const mf = new Miniflare({
+      modules: true,
+      script: bundle.outputFiles[0]!.text,
+      compatibilityDate: COMPATIBILITY_DATE,
+      bindings: { DATABASE_URL: 'postgres://user:password@db.example.test/app' },
+    });
+    try {
+      // Building the stores prepares their statements and sends nothing: no server is needed.
+      expect(await (await mf.dispatchFetch('http://worker.test/')).json()).toEqual(['tokens', 'users', 'oneTime', 'throttles']);
     } finally {
       await mf.dispose();
     }

@@ -1,10 +1,11 @@
 /**
- * `@latchkey/drizzle/d1`: both stores over a Cloudflare D1 binding, and the migrations in
+ * `@latchkey/drizzle/d1`: the stores over a Cloudflare D1 binding, and the migrations in
  * a form a Worker can apply (it cannot read the .sql files).
  */
 import { type AnyD1Database, type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
 import { migrate } from './migrate.ts';
 import { DrizzleOneTimeStore } from './one-time-store.ts';
+import { DrizzleThrottleStore } from './throttle-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
 import { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
 import { DrizzleTotpStore } from './totp-store.ts';
@@ -18,6 +19,8 @@ export interface D1Stores {
   readonly tokens: DrizzleTokenStore;
   /** Users in `latchkey_users`, for the authenticators' `users`. */
   readonly users: DrizzleUserStore;
+  /** Counters in `latchkey_throttles`, shared by every isolate on the database: for the throttles' `store`. */
+  readonly throttles: DrizzleThrottleStore;
   /** One-time tokens in `latchkey_one_time_tokens`, for `createOneTimeTokens({ store })`. */
   readonly oneTime: DrizzleOneTimeStore;
   /** TOTP two-factor state in `latchkey_totp`, for `createTotp({ store })` of `@latchkey/two-factor`. */
@@ -35,13 +38,15 @@ export function d1Stores(binding: AnyD1Database): D1Stores {
   let stores = storesByBinding.get(binding);
   if (!stores) {
     const db = drizzle(binding);
+    const users = new DrizzleUserStore(db);
     stores = {
       db,
-      tokens: new DrizzleTokenStore(db),
-      users: new DrizzleUserStore(db),
+      tokens: new DrizzleTokenStore(db, { users }),
+      users,
       oneTime: new DrizzleOneTimeStore(db),
       totp: new DrizzleTotpStore(db),
       refreshTokens: new DrizzleRefreshTokenStore(db),
+      throttles: new DrizzleThrottleStore(db),
     };
     storesByBinding.set(binding, stores);
   }

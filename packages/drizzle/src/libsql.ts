@@ -15,7 +15,10 @@ import { drizzle } from 'drizzle-orm/libsql';
 import { BaseSQLiteDatabase, SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { migrate } from './migrate.ts';
 import { DrizzleOneTimeStore } from './one-time-store.ts';
+import { DrizzleReplayStore } from './replay-store.ts';
+import { DrizzleSigningKeyStore } from './signing-key-store.ts';
 import { type SqliteStores, type SqliteStoresOptions, syncStores } from './sqlite-stores.ts';
+import { DrizzleThrottleStore } from './throttle-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
 import { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
 import { DrizzleTotpStore } from './totp-store.ts';
@@ -85,7 +88,7 @@ const isMissing = (error: unknown, name: string) =>
   (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(`'${name}'`);
 
 /**
- * Opens a libSQL database and the two stores over it. A local file goes to a synchronous
+ * Opens a libSQL database and the stores over it. A local file goes to a synchronous
  * driver (see the module comment) in WAL mode, so readers never wait for a writer, and its
  * writes wait up to `busyTimeout` for another process's lock without blocking other
  * requests. A remote URL goes to `@libsql/client`.
@@ -102,14 +105,18 @@ export async function openLibsqlStores(options: LibsqlStoresOptions = {}): Promi
   try {
     const db = drizzle(client);
     if (options.migrate ?? true) await migrate(db);
+    const users = new DrizzleUserStore(db);
     return {
       db,
       driver: '@libsql/client',
-      tokens: new DrizzleTokenStore(db),
-      users: new DrizzleUserStore(db),
+      tokens: new DrizzleTokenStore(db, { users }),
+      users,
       oneTime: new DrizzleOneTimeStore(db),
       totp: new DrizzleTotpStore(db),
       refreshTokens: new DrizzleRefreshTokenStore(db),
+      signingKeys: new DrizzleSigningKeyStore(db, options.secrets === undefined ? {} : { secrets: options.secrets }),
+      nonces: new DrizzleReplayStore(db),
+      throttles: new DrizzleThrottleStore(db),
       close: () => client.close(),
     };
   } catch (error) {

@@ -32,12 +32,28 @@ export const migrations: readonly MigrationMeta[] = [
   },
   {
     "sql": [
-      "CREATE TABLE `latchkey_totp` (\n\t`user_id` text PRIMARY KEY NOT NULL,\n\t`sealed_seed` text NOT NULL,\n\t`enabled_at` integer,\n\t`last_step` integer,\n\t`created_at` integer NOT NULL\n);\n",
+      "CREATE TABLE `latchkey_nonces` (\n\t`key` text PRIMARY KEY NOT NULL,\n\t`expires_at` integer NOT NULL\n);\n",
+      "\nCREATE INDEX `latchkey_nonces_expires_at_idx` ON `latchkey_nonces` (`expires_at`);",
+      "\nCREATE TABLE `latchkey_signing_keys` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`user_id` text NOT NULL,\n\t`algorithm` text NOT NULL,\n\t`key` text NOT NULL,\n\t`scopes` text DEFAULT '' NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`expires_at` integer\n);\n",
+      "\nCREATE INDEX `latchkey_signing_keys_user_id_idx` ON `latchkey_signing_keys` (`user_id`);",
+      "\nCREATE TABLE `latchkey_totp` (\n\t`user_id` text PRIMARY KEY NOT NULL,\n\t`sealed_seed` text NOT NULL,\n\t`enabled_at` integer,\n\t`last_step` integer,\n\t`created_at` integer NOT NULL\n);\n",
       "\nCREATE TABLE `latchkey_totp_backup_codes` (\n\t`user_id` text NOT NULL,\n\t`digest` text NOT NULL,\n\tPRIMARY KEY(`user_id`, `digest`)\n);\n"
     ],
     "bps": true,
-    "folderMillis": 1796121877346,
-    "hash": "67576923c4efe4b8da649885082071f463fc75da9aee3dcee7c2ed8f2e6a3c0e"
+    "folderMillis": 1796123905815,
+    "hash": "893d5d9c667c13c7f0b3eb3b9104a36062cf0e57cad4d5c6729bafee55055c22"
+  },
+  {
+    "sql": [
+      "CREATE TABLE `latchkey_throttles` (\n\t`key` text PRIMARY KEY NOT NULL,\n\t`count` integer NOT NULL,\n\t`expires_at` integer NOT NULL\n);\n",
+      "\nCREATE INDEX `latchkey_throttles_expires_at_idx` ON `latchkey_throttles` (`expires_at`);",
+      "\nALTER TABLE `latchkey_tokens` ADD `purpose` text DEFAULT 'api' NOT NULL;",
+      "\nALTER TABLE `latchkey_tokens` ADD `revoked_at` integer;",
+      "\nCREATE INDEX `latchkey_tokens_revoked_at_idx` ON `latchkey_tokens` (`revoked_at`);"
+    ],
+    "bps": true,
+    "folderMillis": 1796124263081,
+    "hash": "627b17b3d950548e984f012b3a935d6a1dc8286c5da534d9c257464329c1352a"
   },
   {
     "sql": [
@@ -49,7 +65,7 @@ export const migrations: readonly MigrationMeta[] = [
       "\nCREATE INDEX `latchkey_revoked_families_access_until_idx` ON `latchkey_revoked_families` (`access_until`);"
     ],
     "bps": true,
-    "folderMillis": 1796123998438,
+    "folderMillis": 1796124787315,
     "hash": "06ca0c9087feabd0b341b74f41c9f82a68f009706e0ad2e70abaf87ea42ae213"
   }
 ];

@@ -1,9 +1,9 @@
 /**
- * The Drizzle schema (SQLite dialect: libSQL, D1, bun:sqlite) for Latchkey's two tables.
+ * The Drizzle schema (SQLite dialect: libSQL, D1, bun:sqlite) for Latchkey's tables.
  *
  * - `latchkey_tokens` holds one row per issued token. The plaintext token is never stored:
  *   `digest` is core's SHA-256 (or HMAC-SHA256) of it, unique and therefore indexed, and
- *   every request looks a token up by it.
+ *   every request looks a token up by it. Revoked rows keep `revoked_at` until purged.
  * - `latchkey_one_time_tokens` holds the one-time tokens the account flows mail (reset,
  *   activation, email change): a digest again, never the token, found by the public id the
  *   token carries, consumed by one atomic DELETE.
@@ -11,6 +11,8 @@
  *   users table does not need it: implement core's `UserStore` over that table instead
  *   (see the README), and tokens refer to its ids through `user_id`, which is text so any
  *   key fits.
+ * - `latchkey_throttles` holds the throttles' expiring counters, so every instance on the
+ *   database counts against one limit.
  *
  * All times are integer milliseconds since the epoch, as core counts them.
  */
@@ -24,17 +26,23 @@ export const latchkeyTokens = sqliteTable(
     id: text('id').primaryKey(),
     userId: text('user_id').notNull(),
     digest: text('digest').notNull().unique(),
+    // 'api' or 'session': core checks it on every verification.
+    purpose: text('purpose', { enum: ['api', 'session'] }).notNull().default('api'),
     name: text('name'),
     scopes: text('scopes').notNull().default(''),
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at'),
     lastUsedAt: integer('last_used_at'),
+    // Soft revocation: the row stays as an audit trail until purged.
+    revokedAt: integer('revoked_at'),
   },
   (table) => [
     // Listing, revoking and counting a user's tokens (the per-user limit).
     index('latchkey_tokens_user_id_idx').on(table.userId),
     // Purging expired tokens.
     index('latchkey_tokens_expires_at_idx').on(table.expiresAt),
+    // The revocation feed (what was revoked since a time) and purging revoked tokens.
+    index('latchkey_tokens_revoked_at_idx').on(table.revokedAt),
   ],
 );
 
@@ -79,6 +87,17 @@ export const latchkeyUsers = sqliteTable(
   (table) => [uniqueIndex('latchkey_users_email_lower_unique').on(sql`lower(${table.email})`)],
 );
 
+/** Throttle counters shared by every instance: one row per key and window. */
+export const latchkeyThrottles = sqliteTable(
+  'latchkey_throttles',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('latchkey_throttles_expires_at_idx').on(table.expiresAt)],
+);
+
 /**
  * TOTP two-factor state, one row per user (`@latchkey/two-factor`'s `TotpStore`): the seed
  * sealed with the server key (never in the clear), when a first code turned it on, and the
@@ -100,6 +119,41 @@ export const latchkeyTotpBackupCodes = sqliteTable(
     digest: text('digest').notNull(),
   },
   (table) => [primaryKey({ columns: [table.userId, table.digest] })],
+);
+
+/**
+ * Signing keys for Hawk and RFC 9421 (`@latchkey/signatures`). `key` is base64 text (every
+ * driver, D1 included, round-trips text; blobs come back as different types): a public key's
+ * SPKI DER as it is, or for `hmac-sha256` the shared secret sealed with AES-256-GCM under the
+ * server key, never the secret itself. `scopes` is space-separated, as for tokens.
+ */
+export const latchkeySigningKeys = sqliteTable(
+  'latchkey_signing_keys',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    algorithm: text('algorithm').notNull(),
+    key: text('key').notNull(),
+    scopes: text('scopes').notNull().default(''),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at'),
+  },
+  (table) => [index('latchkey_signing_keys_user_id_idx').on(table.userId)],
+);
+
+/**
+ * Nonces of signed requests (`@latchkey/signatures`' replay store), shared by every process
+ * on the database: a key is `scheme:keyid:nonce`, kept until the request carrying it could no
+ * longer pass the clock.
+ */
+export const latchkeyNonces = sqliteTable(
+  'latchkey_nonces',
+  {
+    key: text('key').primaryKey(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  // Purging expired nonces.
+  (table) => [index('latchkey_nonces_expires_at_idx').on(table.expiresAt)],
 );
 
 /**

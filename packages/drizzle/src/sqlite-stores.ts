@@ -1,5 +1,5 @@
 /**
- * Both stores over a synchronous SQLite driver (better-sqlite3, `libsql`, bun:sqlite), the
+ * The stores over a synchronous SQLite driver (better-sqlite3, `libsql`, bun:sqlite), the
  * part every driver shares: WAL mode, migrations, and writes that are durable when
  * acknowledged and never freeze the event loop (`sqlite-writes.ts`). Each driver's module
  * opens its connection and hands it here; this file imports no driver.
@@ -8,7 +8,11 @@ import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type { SQLiteDatabase } from './database.ts';
 import { migrate } from './migrate.ts';
 import { LOCK_POLL_MS, serialWrites, type SyncConnection, syncStore } from './sqlite-writes.ts';
+import type { SecretBox } from '@latchkey/signatures';
 import { DrizzleOneTimeStore } from './one-time-store.ts';
+import { DrizzleReplayStore } from './replay-store.ts';
+import { DrizzleSigningKeyStore } from './signing-key-store.ts';
+import { DrizzleThrottleStore } from './throttle-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
 import { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
 import { DrizzleTotpStore } from './totp-store.ts';
@@ -23,6 +27,8 @@ export interface SqliteStoresOptions {
    * by another process; then it fails and core answers 503. Milliseconds; default `2_000`.
    */
   readonly busyTimeout?: number;
+  /** Seals signing keys' shared secrets (`createSecretBox(serverKey)`). Default none: public keys only. */
+  readonly secrets?: SecretBox;
 }
 
 /** What a store opener returns, whatever the driver. */
@@ -41,6 +47,12 @@ export interface SqliteStores {
   readonly totp: DrizzleTotpStore;
   /** `@latchkey/jwt`'s refresh tokens, for `createJwtService({ refreshTokens })`. */
   readonly refreshTokens: DrizzleRefreshTokenStore;
+  /** Signing keys in `latchkey_signing_keys`, for `hawkAuth` / `httpSignatureAuth` (`@latchkey/signatures`). */
+  readonly signingKeys: DrizzleSigningKeyStore;
+  /** Signed requests' nonces in `latchkey_nonces`, their shared replay store. */
+  readonly nonces: DrizzleReplayStore;
+  /** Counters in `latchkey_throttles`, shared by every process on the database: for the throttles' `store`. */
+  readonly throttles: DrizzleThrottleStore;
   /** Closes the connection. */
   close(): void;
 }
@@ -57,6 +69,8 @@ const USER_READS = new Set<PropertyKey>(['findById', 'findByUsername', 'findByEm
 const ONE_TIME_READS = new Set<PropertyKey>(['find']);
 const TOTP_READS = new Set<PropertyKey>(['find', 'countBackupCodes']);
 const REFRESH_READS = new Set<PropertyKey>(['find', 'revokedFamilies']);
+const SIGNING_KEY_READS = new Set<PropertyKey>(['find', 'listForUser']);
+const THROTTLE_READS = new Set<PropertyKey>(['get']);
 
 /** How long migrations at open may block: nothing is served yet (ms). */
 const OPEN_BUSY_TIMEOUT_MS = 5_000;
@@ -80,11 +94,17 @@ export async function syncStores(
     connection.exec(`PRAGMA busy_timeout = ${LOCK_POLL_MS}`);
     const writes = serialWrites(connection, options.busyTimeout === undefined ? {} : { busyTimeout: options.busyTimeout });
     const users = syncStore('DrizzleUserStore', DrizzleUserStore, () => new DrizzleUserStore(db), USER_READS, writes);
-    const tokens = syncStore('DrizzleTokenStore', DrizzleTokenStore, () => new DrizzleTokenStore(db), TOKEN_READS, writes);
+    const tokens = syncStore('DrizzleTokenStore', DrizzleTokenStore, () => new DrizzleTokenStore(db, { users }), TOKEN_READS, writes);
     const oneTime = syncStore('DrizzleOneTimeStore', DrizzleOneTimeStore, () => new DrizzleOneTimeStore(db), ONE_TIME_READS, writes);
     // Its writes of two statements (save, enable, delete) then run in one transaction too.
     const totp = syncStore('DrizzleTotpStore', DrizzleTotpStore, () => new DrizzleTotpStore(db), TOTP_READS, writes);
     const refreshTokens = syncStore('DrizzleRefreshTokenStore', DrizzleRefreshTokenStore, () => new DrizzleRefreshTokenStore(db), REFRESH_READS, writes);
+    const secrets = options.secrets === undefined ? {} : { secrets: options.secrets };
+    const signingKeys = syncStore('DrizzleSigningKeyStore', DrizzleSigningKeyStore, () => new DrizzleSigningKeyStore(db, secrets), SIGNING_KEY_READS, writes);
+    // Every remember is a write (an upsert), so all go through the write queue.
+    const nonces = syncStore('DrizzleReplayStore', DrizzleReplayStore, () => new DrizzleReplayStore(db), new Set(), writes);
+    // An increment is a write (one upsert): serialised like the others.
+    const throttles = syncStore('DrizzleThrottleStore', DrizzleThrottleStore, () => new DrizzleThrottleStore(db), THROTTLE_READS, writes);
     return {
       db,
       driver,
@@ -93,6 +113,9 @@ export async function syncStores(
       oneTime,
       totp,
       refreshTokens,
+      signingKeys,
+      nonces,
+      throttles,
       close: () => void connection.close(),
     };
   } catch (error) {

@@ -1,22 +1,30 @@
 /**
  * `TokenStore` over Drizzle, in the `latchkey_tokens` table. It stores and finds records and
- * decides nothing: hashing, expiry, refresh and limits are core's token service's.
+ * decides nothing: hashing, expiry, refresh, purposes and limits are core's token service's.
  */
-import type { TokenLimit, TokenRecord, TokenStore, TokenTouch } from '@latchkey/core';
-import { and, asc, count, eq, getTableColumns, gt, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { Revocation, TokenLimit, TokenRecord, TokenStore, TokenTouch, TokenWithUser } from '@latchkey/core';
+import { and, asc, count, eq, getTableColumns, gt, gte, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import { redacted, type SQLiteDatabase } from './database.ts';
-import { latchkeyTokens as tokens } from './schema.ts';
+import { toTokenRecord as toRecord, toTokenRow as toRow } from './rows.ts';
+import { latchkeyTokens as tokens, latchkeyUsers as users } from './schema.ts';
+import { type DrizzleUserStore, toUser, userColumns } from './user-store.ts';
 
 const STORE = 'DrizzleTokenStore';
 
 type TokenRow = typeof tokens.$inferSelect;
 
-const columnKeys = Object.keys(getTableColumns(tokens)) as (keyof TokenRow)[];
+const tokenColumns = getTableColumns(tokens);
+const columnKeys = Object.keys(tokenColumns) as (keyof TokenRow)[];
 
-// Core refuses scopes containing spaces, so a space is a safe separator.
-const toRow = (record: TokenRecord): TokenRow => ({ ...record, scopes: record.scopes.join(' ') });
-
-const toRecord = (row: TokenRow): TokenRecord => ({ ...row, scopes: row.scopes === '' ? [] : row.scopes.split(' ') });
+/** Options for `DrizzleTokenStore`. */
+export interface DrizzleTokenStoreOptions {
+  /**
+   * The `DrizzleUserStore` over the same database: with it, `findWithUser` reads a token
+   * and its user in one query (a join with `latchkey_users`). Default: none, a token and
+   * its user are two lookups.
+   */
+  readonly users?: DrizzleUserStore;
+}
 
 /**
  * Tokens in any Drizzle SQLite database (libSQL, D1, …) migrated with `migrate()`.
@@ -29,17 +37,36 @@ const toRecord = (row: TokenRow): TokenRecord => ({ ...row, scopes: row.scopes =
  */
 export class DrizzleTokenStore implements TokenStore {
   readonly #db: SQLiteDatabase;
-  // The one query on every authenticated request, prepared once.
+  // The queries on the request path, prepared once.
   readonly #byDigest;
+  readonly #withUser;
+  readonly #revokedSince;
+  readonly joinedUsers?: DrizzleUserStore;
 
   /** `db`: a Drizzle SQLite database holding the `latchkey_tokens` table. */
-  constructor(db: SQLiteDatabase) {
+  constructor(db: SQLiteDatabase, options: DrizzleTokenStoreOptions = {}) {
     this.#db = db;
     this.#byDigest = db
       .select()
       .from(tokens)
       .where(eq(tokens.digest, sql.placeholder('digest')))
       .prepare();
+    // users.id is an integer and user_id text: SQLite compares them as numbers, through
+    // the users table's primary key.
+    this.#withUser = db
+      .select({ token: tokenColumns, user: userColumns })
+      .from(tokens)
+      .leftJoin(users, sql`${users.id} = ${tokens.userId}`)
+      .where(eq(tokens.digest, sql.placeholder('digest')))
+      .prepare();
+    this.#revokedSince = db
+      .select({ digest: tokens.digest, revokedAt: tokens.revokedAt })
+      .from(tokens)
+      .where(gte(tokens.revokedAt, sql.placeholder('since')))
+      .orderBy(asc(tokens.revokedAt))
+      .limit(sql.placeholder('limit'))
+      .prepare();
+    if (options.users) this.joinedUsers = options.users;
   }
 
   async insert(record: TokenRecord, limit?: TokenLimit): Promise<boolean> {
@@ -54,7 +81,13 @@ export class DrizzleTokenStore implements TokenStore {
     const live = this.#db
       .select({ count: count().as('count') })
       .from(tokens)
-      .where(and(eq(tokens.userId, record.userId), or(isNull(tokens.expiresAt), gt(tokens.expiresAt, limit.now))))
+      .where(
+        and(
+          eq(tokens.userId, record.userId),
+          isNull(tokens.revokedAt),
+          or(isNull(tokens.expiresAt), gt(tokens.expiresAt, limit.now)),
+        ),
+      )
       .as('live');
     const values = Object.fromEntries(columnKeys.map((key) => [key, sql`${row[key]}`.as(key)]));
     const insert = this.#db
@@ -75,6 +108,13 @@ export class DrizzleTokenStore implements TokenStore {
     return row ? toRecord(row) : null;
   }
 
+  /** The record and its user in one query; only with the `users` option (see `joinedUsers`). */
+  async findWithUser(digest: string): Promise<TokenWithUser | null> {
+    if (!this.joinedUsers) throw new TypeError(`${STORE}: findWithUser needs the users option`);
+    const row = await redacted(STORE, this.#withUser.get({ digest }));
+    return row ? { record: toRecord(row.token), user: row.user ? toUser(row.user) : null } : null;
+  }
+
   async touch(id: string, changes: TokenTouch): Promise<void> {
     const set = {
       ...(changes.expiresAt !== undefined && { expiresAt: changes.expiresAt }),
@@ -84,17 +124,25 @@ export class DrizzleTokenStore implements TokenStore {
     await redacted(STORE, this.#db.update(tokens).set(set).where(eq(tokens.id, id)));
   }
 
-  async delete(id: string): Promise<boolean> {
-    const deleted = await redacted(STORE, this.#db.delete(tokens).where(eq(tokens.id, id)).returning({ id: tokens.id }));
-    return deleted.length > 0;
+  async revoke(id: string, at: number): Promise<boolean> {
+    return (await this.#revokeWhere(eq(tokens.id, id), at)) > 0;
   }
 
-  async deleteForUser(userId: string): Promise<number> {
-    const deleted = await redacted(
+  revokeForUser(userId: string, at: number): Promise<number> {
+    return this.#revokeWhere(eq(tokens.userId, userId), at);
+  }
+
+  // Only rows not yet revoked: a record keeps the time it was first revoked.
+  async #revokeWhere(where: SQL, at: number): Promise<number> {
+    const revoked = await redacted(
       STORE,
-      this.#db.delete(tokens).where(eq(tokens.userId, userId)).returning({ id: tokens.id }),
+      this.#db
+        .update(tokens)
+        .set({ revokedAt: at })
+        .where(and(where, isNull(tokens.revokedAt)))
+        .returning({ id: tokens.id }),
     );
-    return deleted.length;
+    return revoked.length;
   }
 
   async listForUser(userId: string): Promise<TokenRecord[]> {
@@ -110,12 +158,21 @@ export class DrizzleTokenStore implements TokenStore {
     return rows.map(toRecord);
   }
 
-  async purgeExpired(now: number): Promise<number> {
-    // `expires_at <= now` is never true for NULL: tokens without expiry stay.
+  async purgeExpired(now: number, revokedBefore: number): Promise<number> {
+    // `x <= now` is never true for NULL: tokens without expiry, or not revoked, stay.
     const deleted = await redacted(
       STORE,
-      this.#db.delete(tokens).where(lte(tokens.expiresAt, now)).returning({ id: tokens.id }),
+      this.#db
+        .delete(tokens)
+        .where(or(lte(tokens.expiresAt, now), lte(tokens.revokedAt, revokedBefore)))
+        .returning({ id: tokens.id }),
     );
     return deleted.length;
+  }
+
+  async revokedSince(since: number, limit: number): Promise<Revocation[]> {
+    const rows = await redacted(STORE, this.#revokedSince.all({ since, limit }));
+    // The index on revoked_at serves the range; NULLs are never in it.
+    return rows.map((row) => ({ digest: row.digest, revokedAt: row.revokedAt! }));
   }
 }

@@ -6,6 +6,7 @@
 import type { AuthUser, NewUser, UserChanges, UserStore } from '@latchkey/core';
 import { and, eq, ne, notExists, sql } from 'drizzle-orm';
 import { redacted, type SQLiteDatabase } from './database.ts';
+import { parseUserId as parseId } from './rows.ts';
 import { latchkeyUsers as users } from './schema.ts';
 
 /** A user from `latchkey_users`: core's `AuthUser` and when it was created (ms). */
@@ -23,8 +24,9 @@ export interface DrizzleUserStoreOptions {
 
 const STORE = 'DrizzleUserStore';
 
-// Every column but the password hash, which only `getPasswordHash` reads.
-const userColumns = {
+// Every column but the password hash, which only `getPasswordHash` reads. Shared with the
+// token store's join (not exported from the package).
+export const userColumns = {
   id: users.id,
   username: users.username,
   isActive: users.isActive,
@@ -39,15 +41,11 @@ const sameEmail = (email: unknown) => sql`lower(${users.email}) = lower(${email}
 
 type UserRow = Omit<typeof users.$inferSelect, 'passwordHash'>;
 
-function toUser(row: UserRow): DrizzleUser {
+/** A row of `userColumns` as core's user. */
+export function toUser(row: UserRow): DrizzleUser {
   return { ...row, id: String(row.id) };
 }
 
-/** Core's ids are strings; ours are positive integers. Anything else finds no one. */
-function parseId(id: string): number | null {
-  const number = /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : NaN;
-  return Number.isSafeInteger(number) ? number : null;
-}
 
 /**
  * Users in any Drizzle SQLite database (libSQL, D1, …) migrated with `migrate()`. Ids

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
 import {
   type AuthUser,
   type Authenticator,
@@ -186,6 +188,27 @@ describe('the middleware', () => {
     await app.request('/with', { headers: { 'X-Test-Peer': '192.0.2.7' } });
     await app.request('/without', { headers: { 'X-Test-Peer': '192.0.2.7' } });
     expect(seen).toEqual(['192.0.2.7', null]);
+  });
+
+  it("passes the socket's peer address by default on Node (@hono/node-server)", async () => {
+    const seen: Array<string | null | undefined> = [];
+    const recorder: Authenticator = {
+      name: 'recorder',
+      authenticate: (_request, host) => {
+        seen.push(host.clientAddress);
+        return skip();
+      },
+    };
+    const app = new Hono().get('/', latchkey({ authenticators: [recorder], permissions: [] }), (c) => c.text('ok'));
+    const server = createAdaptorServer({ fetch: app.fetch });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+      expect(seen).toEqual(['127.0.0.1']);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

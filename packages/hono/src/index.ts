@@ -47,20 +47,47 @@ export interface LatchkeyEnv<U extends AuthUser = AuthUser> {
 /** Options of the Hono adapter itself; authentication options belong to the pipeline. */
 export interface HonoLatchkeyOptions {
   /**
-   * The client's address, for address-keyed throttles. Hono's connection-info helper is
-   * runtime-specific, so this package imports none: pass your runtime's, e.g.
-   * `(c) => getConnInfo(c).remote.address` with `getConnInfo` from
-   * `@hono/node-server/conninfo`, `hono/bun`, `hono/deno` or `hono/cloudflare-workers`.
-   * Default: none, the address is unknown (null).
+   * The client's address, for address-keyed throttles. Default `hostAddress`: the peer
+   * address on Node (@hono/node-server), Bun and Deno, `CF-Connecting-IP` on Workers, else
+   * unknown. Behind a proxy the peer is the proxy: pass what your proxy sets instead, e.g.
+   * `(c) => c.req.header('X-Real-IP')`.
    */
   readonly clientAddress?: (c: Context) => string | null | undefined;
+}
+
+// What each host hands Hono as `c.env`: the fields its own connection-info helper reads.
+interface HostEnv {
+  /** @hono/node-server: the request's `IncomingMessage` (under `server` with HTTP/2 bindings). */
+  readonly incoming?: { readonly socket?: { readonly remoteAddress?: string } };
+  readonly server?: HostEnv;
+  /** Bun.serve: the server, second argument of `fetch`. */
+  readonly requestIP?: (request: Request) => { readonly address: string } | null;
+  /** Deno.serve: the handler info. */
+  readonly remoteAddr?: { readonly hostname?: string };
+}
+
+/**
+ * The client's address as the host saw it, without importing any runtime's helper: the
+ * socket's peer on Node, Bun and Deno; on Cloudflare Workers, whose runtime says so in
+ * `navigator.userAgent`, the `CF-Connecting-IP` header Cloudflare's edge always sets.
+ * Null on any other host, where address-keyed throttles then skip the request.
+ */
+export function hostAddress(c: Context): string | null {
+  const env = (c.env ?? {}) as HostEnv;
+  const node = (env.server ?? env).incoming?.socket?.remoteAddress;
+  if (node) return node;
+  const bun = env.server?.requestIP ? env.server : env;
+  if (typeof bun.requestIP === 'function') return bun.requestIP(c.req.raw)?.address ?? null;
+  if (env.remoteAddr?.hostname) return env.remoteAddr.hostname;
+  if (globalThis.navigator?.userAgent === 'Cloudflare-Workers') return c.req.header('CF-Connecting-IP') ?? null;
+  return null;
 }
 
 const isEndpoints = <U extends AuthUser>(value: AuthEndpoints | AuthEndpointsOptions<U>): value is AuthEndpoints =>
   typeof (value as Partial<AuthEndpoints>).handle === 'function';
 
-const hostContext = (c: Context, { clientAddress }: HonoLatchkeyOptions): HostContext => ({
-  clientAddress: clientAddress?.(c) ?? null,
+const hostContext = (c: Context, { clientAddress = hostAddress }: HonoLatchkeyOptions): HostContext => ({
+  clientAddress: clientAddress(c) ?? null,
 });
 
 /**

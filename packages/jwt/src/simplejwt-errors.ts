@@ -7,20 +7,21 @@ import { AuthenticationFailed } from '@latchkey/core';
 
 /** `{"detail": "Given token not valid for any token type", "code": "token_not_valid", "messages": [...]}`. */
 export function notValidForAnyType(message: string): AuthenticationFailed {
-  return new AuthenticationFailed('Given token not valid for any token type', { error: 'invalid_token' }, {
+  return new AuthenticationFailed('Given token not valid for any token type', { error: 'invalid_token' }, {}, {
     fields: { code: 'token_not_valid', messages: [{ token_class: 'AccessToken', token_type: 'access', message }] },
   });
 }
 
 /** simplejwt's InvalidToken with one message, as its views raise it: `{"detail", "code": "token_not_valid"}`. */
 export function invalidToken(message: string): AuthenticationFailed {
-  return new AuthenticationFailed(message, { error: 'invalid_token' }, { fields: { code: 'token_not_valid' } });
+  return new AuthenticationFailed(message, { error: 'invalid_token' }, {}, { fields: { code: 'token_not_valid' } });
 }
 
 /** `Bearer` followed by nothing, or by more than one value. */
 export const BAD_AUTHORIZATION_HEADER = new AuthenticationFailed(
   'Authorization header must contain two space-delimited values',
   { error: 'invalid_request' },
+  {},
   { fields: { code: 'bad_authorization_header' } },
 );
 
@@ -28,7 +29,7 @@ export const BAD_AUTHORIZATION_HEADER = new AuthenticationFailed(
 export const NO_USER_ID = invalidToken('Token contained no recognizable user identification');
 
 /** The token's user does not exist. */
-export const USER_NOT_FOUND = new AuthenticationFailed('User not found', { error: 'invalid_token' }, { fields: { code: 'user_not_found' } });
+export const USER_NOT_FOUND = new AuthenticationFailed('User not found', { error: 'invalid_token' }, {}, { fields: { code: 'user_not_found' } });
 
 /** The token's user is inactive. */
-export const USER_INACTIVE = new AuthenticationFailed('User is inactive', { error: 'invalid_token' }, { fields: { code: 'user_inactive' } });
+export const USER_INACTIVE = new AuthenticationFailed('User is inactive', { error: 'invalid_token' }, {}, { fields: { code: 'user_inactive' } });

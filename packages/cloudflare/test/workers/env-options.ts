@@ -38,8 +38,8 @@ const brokenStore: TokenStore = {
   insert: unavailable,
   findByDigest: unavailable,
   touch: unavailable,
-  delete: unavailable,
-  deleteForUser: unavailable,
+  revoke: unavailable,
+  revokeForUser: unavailable,
   listForUser: unavailable,
   purgeExpired: unavailable,
 };

@@ -51,7 +51,7 @@ describe('onTokenCreated', () => {
 
   it('throwing when the revocation fails too: both errors reach onError, still 503', async () => {
     const { send, store, errors } = await endpointFixture({ hooks: { onTokenCreated: broken } });
-    store.delete = async () => {
+    store.revoke = async () => {
       throw new Error('store failed');
     };
     expect((await send('POST', '/auth/token', { json: credentials })).status).toBe(503);

@@ -1,10 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { endpointFixture, PASSWORD } from './test-fixture.ts';
 
 type Fixture = Awaited<ReturnType<typeof endpointFixture>>;
 
-const attempt = (send: Fixture['send'], username: string, client?: string, password = 'wrong') =>
-  send('POST', '/auth/token', { json: { username, password }, ...(client && { client }) });
+const attempt = (send: Fixture['send'], username: string, client?: string | null, password = 'wrong') =>
+  send('POST', '/auth/token', { json: { username, password }, ...(client !== undefined && { client }) });
 
 async function expectThrottled(response: Response): Promise<number> {
   expect(response.status).toBe(429);
@@ -37,6 +37,22 @@ describe('the login throttle: password guessing meets 429 with Retry-After', () 
     for (let i = 0; i < 30; i++) expect((await attempt(send, `user${i}`)).status).toBe(400);
     await expectThrottled(await attempt(send, 'alice', undefined, PASSWORD));
     expect((await attempt(send, 'alice', '198.51.100.1', PASSWORD)).status).toBe(200);
+  });
+
+  it('counts a login without a client address by username alone, so such logins cannot lock everyone out', async () => {
+    const { send } = await endpointFixture();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      for (let i = 0; i < 40; i++) expect((await attempt(send, `user${i}`, null)).status).toBe(400);
+      expect((await attempt(send, 'alice', null, PASSWORD)).status).toBe(200);
+      for (let i = 0; i < 5; i++) await attempt(send, 'bob', null);
+      await expectThrottled(await attempt(send, 'bob', null));
+      // Said once, not once per request.
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/without a client address/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('counts malformed attempts against the address too', async () => {

@@ -4,9 +4,13 @@
  * count every attempt, failed or not, and refused ones too, so hammering never shortens
  * the wait. The cost: anyone can hold one username at its limit; the address limit and a
  * modest rate keep that a nuisance rather than a lockout.
+ *
+ * A request whose client address is unknown is counted by username alone: one shared
+ * bucket for every such request would let 30 bad logins from anyone lock everyone out.
+ * Adapters pass the host's address; see `client-address.ts`.
  */
 import type { HostContext } from '../schemes/authenticator.ts';
-import { type ClientAddressSource, peerAddress } from '../throttling/client-address.ts';
+import { type ClientAddressSource, peerAddress, throttledAddress } from '../throttling/client-address.ts';
 import { Throttled } from '../errors.ts';
 import { MemoryThrottleStore } from '../throttling/memory-throttle-store.ts';
 import { withoutUndefined } from '../options.ts';
@@ -15,7 +19,11 @@ import type { ThrottleStore } from '../throttling/throttle-store.ts';
 
 /** Options for the login throttle (`createAuthEndpoints({ throttle })`). */
 export interface LoginThrottleOptions {
-  /** Where counters live; share one across instances. Default a new `MemoryThrottleStore`. */
+  /**
+   * Where counters live. Default a new `MemoryThrottleStore`, which counts for this process
+   * only: with several instances (processes, isolates), pass a shared one, such as the
+   * `throttles` that `@latchkey/drizzle`'s helpers hand out or `@latchkey/redis`'s.
+   */
   readonly store?: ThrottleStore;
   /** Attempts per username, a DRF rate; null: off. Default `"5/minute"`. */
   readonly usernameRate?: string | null;
@@ -90,11 +98,11 @@ export function loginThrottle(options: LoginThrottleOptions = {}): LoginThrottle
   };
   const build = (scope: string, rate: string | null, peek = false): RateCounter | null =>
     rate === null ? null : (peek ? ratePeek : rateCounter)({ scope, rate, store, now });
-  const check = async (count: RateCounter | null, subject: string) => {
-    const wait = count ? await count(subject) : null;
+  const check = async (count: RateCounter | null, subject: string | null) => {
+    const wait = count && subject !== null ? await count(subject) : null;
     return wait === null ? null : new Throttled(wait);
   };
-  const address = (request: Request, host: HostContext) => clientAddress(request, host) ?? 'unknown';
+  const address = (request: Request, host: HostContext) => throttledAddress(clientAddress, request, host);
   const login = build('login-address', addressRate);
   const register = build('register-address', addressRate);
   const username = build('login-username', usernameRate);
@@ -103,9 +111,9 @@ export function loginThrottle(options: LoginThrottleOptions = {}): LoginThrottle
   const usernamePeek = build('login-username', usernameRate, true);
 
   return {
-    loginByAddress: (request, host) => check(login, address(request, host)),
+    loginByAddress: async (request, host) => (login ? check(login, address(request, host)) : null),
     loginByUsername: (name) => check(username, name),
-    registerByAddress: (request, host) => check(register, address(request, host)),
+    registerByAddress: async (request, host) => (register ? check(register, address(request, host)) : null),
     async passwordAllowed(request, host, name) {
       const refusals = await Promise.all([check(loginPeek, address(request, host)), check(usernamePeek, name)]);
       return refusals.reduce((longest, refusal) => (refusal && (!longest || refusal.wait > longest.wait) ? refusal : longest));

@@ -23,16 +23,17 @@ function describe(record: TokenRecord, currentId: string | undefined) {
   };
 }
 
-/** `GET {prefix}/tokens`: the caller's live tokens, oldest first. */
+/** `GET {prefix}/tokens`: the caller's live API tokens, oldest first; sessions are not listed. */
 export function listMyTokens<U extends AuthUser>(deps: EndpointDeps<U>): Endpoint<UserCall<U>> {
-  return async ({ user, auth }) => jsonResponse((await deps.tokens.list(user.id)).map((record) => describe(record, auth?.id)));
+  return async ({ user, auth }) =>
+    jsonResponse((await deps.tokens.list(user.id, 'api')).map((record) => describe(record, auth?.id)));
 }
 
-/** `DELETE {prefix}/tokens/:id`: 204, or 404 when the caller owns no live token with that id. */
+/** `DELETE {prefix}/tokens/:id`: 204, or 404 when the caller owns no live API token with that id. */
 export function revokeMyToken<U extends AuthUser>(deps: EndpointDeps<U>): Endpoint<UserCall<U>> {
   return async (call) => {
     const { user, params } = call;
-    const record = (await deps.tokens.list(user.id)).find((candidate) => candidate.id === params.id);
+    const record = (await deps.tokens.list(user.id, 'api')).find((candidate) => candidate.id === params.id);
     if (!record || !(await deps.tokens.revoke(record.id))) return new NotFound();
     await deps.hooks.onTokenRevoked?.({ user, records: [record], via: 'revoke' }, call);
     return noContent();

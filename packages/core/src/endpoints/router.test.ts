@@ -64,7 +64,7 @@ describe('a failing store is 503, never 500 and never access', () => {
   it('answers 503 when the token store throws on an authenticated route, without the token in any message', async () => {
     const { send, login, store, errors } = await endpointFixture();
     const token = await login();
-    store.deleteForUser = async () => {
+    store.revokeForUser = async () => {
       throw new Error('database is down');
     };
     const response = await send('POST', '/auth/logout-all', { token });

@@ -141,11 +141,26 @@ describe('session login, use and logout (DRF SessionAuthentication)', () => {
     expect(response.headers.getSetCookie()).toEqual([]);
   });
 
-  it('lists a session among the user\'s tokens, named "session"', async () => {
+  it('takes a session only from its cookie and an API token only from a header: each is issued for one use', async () => {
     const fixture = await endpointFixture();
     const { cookie } = await sessionLogin(fixture);
-    const listed = (await (await fixture.send('GET', '/auth/tokens', { cookie })).json()) as { name: string; current: boolean }[];
-    expect(listed).toEqual([expect.objectContaining({ name: 'session', current: true })]);
+    const session = /latchkey_session=([^;]+)/.exec(cookie)![1]!;
+    const token = await fixture.login();
+    expect((await fixture.send('GET', '/auth/me', { cookie })).status).toBe(200);
+    expect((await fixture.send('GET', '/auth/me', { token })).status).toBe(200);
+    const asHeader = await fixture.send('GET', '/auth/me', { token: session });
+    expect([asHeader.status, await asHeader.json()]).toEqual([401, { detail: 'Invalid token.' }]);
+    expect((await fixture.send('GET', '/auth/me', { cookie: `latchkey_session=${token}` })).status).toBe(401);
+  });
+
+  it('does not list sessions among the user\'s API tokens, nor lets them be revoked there', async () => {
+    const fixture = await endpointFixture();
+    const { cookie, csrf } = await sessionLogin(fixture);
+    expect(await (await fixture.send('GET', '/auth/tokens', { cookie })).json()).toEqual([]);
+    const [session] = await fixture.tokens.list(fixture.alice.id, 'session');
+    expect(session).toMatchObject({ name: 'session', purpose: 'session' });
+    const headers = { 'X-CSRFToken': csrf };
+    expect((await fixture.send('DELETE', `/auth/tokens/${session!.id}`, { cookie, headers })).status).toBe(404);
   });
 
   it('sends cookies without Secure when secure is false, for local http', async () => {

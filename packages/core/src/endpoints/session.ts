@@ -119,7 +119,7 @@ export function grantSession<U extends AuthUser>(
     const crossSite = sessions.csrf.checkOrigin(call.request);
     if (crossSite) return crossSite;
     const body = deps.serializeUser(user);
-    const issued = await issueToken(deps, call, user, { name: 'session', ttl: sessions.ttl }, 'session');
+    const issued = await issueToken(deps, call, user, { name: 'session', ttl: sessions.ttl, purpose: 'session' }, 'session');
     if (issued instanceof LatchkeyError) return issued;
     const { token, record } = issued;
     return jsonResponse(

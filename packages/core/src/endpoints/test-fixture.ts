@@ -24,7 +24,8 @@ export interface Send {
   readonly headers?: Record<string, string>;
   readonly token?: string;
   readonly cookie?: string;
-  readonly client?: string;
+  /** The client address; null: the host knows none. Default `CLIENT`. */
+  readonly client?: string | null;
 }
 
 /** The fixture's stores, for options that need them. */
@@ -81,7 +82,7 @@ export async function endpointFixture(
     if (init.token) headers.set('Authorization', `Token ${init.token}`);
     if (init.cookie) headers.set('Cookie', init.cookie);
     const response = await endpoints.handle(new Request(ORIGIN + path, { method, headers, body }), {
-      clientAddress: init.client ?? CLIENT,
+      clientAddress: init.client === undefined ? CLIENT : init.client,
       waitUntil: (work) => pending.push(work),
     });
     if (!response) throw new Error(`${method} ${path} was not answered`);

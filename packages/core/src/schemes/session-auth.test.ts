@@ -12,7 +12,7 @@ async function setup() {
   const users = new MemoryUserStore();
   const tokens = createTokenService({ store: new MemoryTokenStore(), now: () => clock });
   const alice = (await users.createUser({ username: 'alice', passwordHash: null }))!;
-  const created = await tokens.create(alice.id, { name: 'session', ttl: 60_000 });
+  const created = await tokens.create(alice.id, { name: 'session', ttl: 60_000, purpose: 'session' });
   if (!created.ok) throw new Error('token limit');
   const session = sessionAuth({ tokens, users });
   const csrf = csrfProtection().tokenFor(created.token);

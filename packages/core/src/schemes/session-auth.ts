@@ -71,7 +71,7 @@ export function sessionAuth<U extends AuthUser>(options: SessionAuthOptions<U>):
     async authenticate(request) {
       const token = readCookie(request.headers.get('Cookie'), cookieName);
       if (!token) return skip();
-      const verified = await tokens.verify(token);
+      const verified = await tokens.verify(token, 'session');
       if (!verified.ok) return skip();
       const user = await users.findById(verified.record.userId);
       if (!user || !user.isActive) return skip();

@@ -16,10 +16,10 @@ function reorderingTokenStore(): TokenStore {
     insert: (record, limit) => inner.insert(record, limit),
     findByDigest: async (digest) => reversedOrNull(await inner.findByDigest(digest)),
     touch: (id, touch) => inner.touch(id, touch),
-    delete: (id) => inner.delete(id),
-    deleteForUser: (userId) => inner.deleteForUser(userId),
+    revoke: (id, at) => inner.revoke(id, at),
+    revokeForUser: (userId, at) => inner.revokeForUser(userId, at),
     listForUser: async (userId) => (await inner.listForUser(userId)).map(reversed),
-    purgeExpired: (now) => inner.purgeExpired(now),
+    purgeExpired: (now, revokedBefore) => inner.purgeExpired(now, revokedBefore),
   };
 }
 

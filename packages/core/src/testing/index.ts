@@ -3,8 +3,10 @@
  * contracts. Runner-agnostic: each suite is a list of `{ name, run }` to register with
  * Vitest, `bun test`, `deno test` or `node:test`.
  */
+export { check, checkEqual } from './assert.ts';
 export type { ConformanceCase } from './conformance-case.ts';
 export { oneTimeStoreConformance } from './one-time-store-conformance.ts';
+export { throttleStoreConformance } from './throttle-store-conformance.ts';
 export { tokenStoreConformance } from './token-store-conformance.ts';
 export { userStoreConformance } from './user-store-conformance.ts';
 export {

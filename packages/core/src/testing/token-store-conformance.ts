@@ -14,11 +14,13 @@ function record(overrides: Partial<TokenRecord> = {}): TokenRecord {
     id: `conf-${sequence}-${bytesToHex(idBytes(6))}`,
     userId: 'user-1',
     digest: `${sequence.toString(16).padStart(8, '0')}${'ab'.repeat(28)}`,
+    purpose: 'api',
     name: 'laptop',
     scopes: ['read', 'write'],
     createdAt: 1_700_000_000_000 + sequence,
     expiresAt: null,
     lastUsedAt: null,
+    revokedAt: null,
     ...overrides,
   };
 }
@@ -69,24 +71,41 @@ export function tokenStoreConformance(makeStore: () => TokenStore | Promise<Toke
     ['touch on an unknown id is not an error', async (store) => {
       await store.touch('no-such-id', { lastUsedAt: 1 });
     }],
-    ['delete removes one record and says whether it existed', async (store) => {
+    ['revoke sets revokedAt on one record, keeps it, and says whether it was live', async (store) => {
       const a = record();
       const b = record();
       await store.insert(a);
       await store.insert(b);
-      checkEqual(await store.delete(a.id), true, 'first delete');
-      checkEqual(await store.delete(a.id), false, 'second delete');
-      checkEqual(await store.findByDigest(a.digest), null, 'deleted record');
-      checkEqual((await store.findByDigest(b.digest))?.id, b.id, 'other record');
+      checkEqual(await store.revoke(a.id, 5_000), true, 'first revoke');
+      checkEqual(await store.revoke(a.id, 6_000), false, 'second revoke');
+      checkEqual(await store.revoke('no-such-id', 6_000), false, 'unknown id');
+      checkEqual(await store.findByDigest(a.digest), { ...a, revokedAt: 5_000 }, 'revoked record keeps its first time');
+      checkEqual(await store.findByDigest(b.digest), b, 'other record');
     }],
-    ["deleteForUser removes all of that user's records and no one else's", async (store) => {
+    ['revoke counts an expired record as revoked', async (store) => {
+      const expired = record({ expiresAt: 1000 });
+      await store.insert(expired);
+      checkEqual(await store.revoke(expired.id, 2000), true, 'revoke');
+      checkEqual((await store.findByDigest(expired.digest))?.revokedAt, 2000, 'revokedAt');
+    }],
+    ["revokeForUser revokes all of that user's live records and no one else's", async (store) => {
+      const earlier = record({ userId: 'alice', revokedAt: 1_000 });
       const mine = [record({ userId: 'alice' }), record({ userId: 'alice' })];
       const theirs = record({ userId: 'bob' });
-      for (const r of [...mine, theirs]) await store.insert(r);
-      checkEqual(await store.deleteForUser('alice'), 2, 'count');
-      checkEqual(await store.listForUser('alice'), [], 'alice after');
-      checkEqual((await store.findByDigest(theirs.digest))?.id, theirs.id, 'bob kept');
-      checkEqual(await store.deleteForUser('alice'), 0, 'nothing left');
+      for (const r of [earlier, ...mine, theirs]) await store.insert(r);
+      checkEqual(await store.revokeForUser('alice', 2_000), 2, 'count');
+      const after = await store.listForUser('alice');
+      checkEqual(after.map((r) => [r.id, r.revokedAt]).sort(), [[earlier.id, 1_000], ...mine.map((r) => [r.id, 2_000])].sort(), 'alice after');
+      checkEqual((await store.findByDigest(theirs.digest))?.revokedAt, null, 'bob kept');
+      checkEqual(await store.revokeForUser('alice', 3_000), 0, 'nothing left');
+    }],
+    ['keeps the purpose of every record', async (store) => {
+      const api = record({ purpose: 'api' });
+      const session = record({ purpose: 'session', name: 'session' });
+      await store.insert(api);
+      await store.insert(session);
+      checkEqual((await store.findByDigest(api.digest))?.purpose, 'api', 'api');
+      checkEqual((await store.findByDigest(session.digest))?.purpose, 'session', 'session');
     }],
     ["listForUser returns that user's records oldest first, expired ones included", async (store) => {
       const newer = record({ userId: 'alice', createdAt: 3000 });
@@ -107,7 +126,7 @@ export function tokenStoreConformance(makeStore: () => TokenStore | Promise<Toke
       const future = record({ expiresAt: 3000 });
       const never = record({ expiresAt: null });
       for (const r of [past, exact, future, never]) await store.insert(r);
-      checkEqual(await store.purgeExpired(2000), 2, 'count');
+      checkEqual(await store.purgeExpired(2000, 0), 2, 'count');
       checkEqual(await store.findByDigest(past.digest), null, 'past');
       checkEqual(await store.findByDigest(exact.digest), null, 'exact');
       check(await store.findByDigest(future.digest), 'future kept');
@@ -122,6 +141,54 @@ export function tokenStoreConformance(makeStore: () => TokenStore | Promise<Toke
       const refused = record({ userId: 'alice' });
       checkEqual(await store.insert(refused, { max: 2, now }), false, 'third live');
       checkEqual(await store.findByDigest(refused.digest), null, 'refused record not stored');
+    }],
+    ['purgeExpired removes records revoked at or before revokedBefore, and keeps later ones', async (store) => {
+      const old = record({ revokedAt: 1000 });
+      const exact = record({ revokedAt: 2000 });
+      const recent = record({ revokedAt: 3000 });
+      const live = record();
+      for (const r of [old, exact, recent, live]) await store.insert(r);
+      checkEqual(await store.purgeExpired(0, 2000), 2, 'count');
+      checkEqual(await store.findByDigest(old.digest), null, 'old');
+      checkEqual(await store.findByDigest(exact.digest), null, 'exact');
+      check(await store.findByDigest(recent.digest), 'recent revocation kept for the audit trail');
+      check(await store.findByDigest(live.digest), 'live kept');
+    }],
+    ['insert with a limit does not count revoked tokens', async (store) => {
+      const revoked = record({ userId: 'alice' });
+      await store.insert(revoked);
+      await store.revoke(revoked.id, 5_000);
+      checkEqual(await store.insert(record({ userId: 'alice' }), { max: 1, now: 10_000 }), true, 'only live counted');
+      checkEqual(await store.insert(record({ userId: 'alice' }), { max: 1, now: 10_000 }), false, 'at the limit');
+    }],
+    ['(optional) revokedSince reports revocations at or after a time, oldest first, up to a limit', async (store) => {
+      if (!store.revokedSince) return;
+      const rs = [3000, 1000, 2000, 4000].map((at) => record({ revokedAt: null, createdAt: at }));
+      const live = record();
+      for (const r of [...rs, live]) await store.insert(r);
+      for (const r of rs) await store.revoke(r.id, r.createdAt);
+      const since = await store.revokedSince(2000, 10);
+      checkEqual(since, [2000, 3000, 4000].map((at) => ({ digest: rs.find((r) => r.createdAt === at)!.digest, revokedAt: at })), 'since 2000');
+      checkEqual((await store.revokedSince(0, 2)).map((r) => r.revokedAt), [1000, 2000], 'limit');
+      checkEqual(await store.revokedSince(4001, 10), [], 'nothing after');
+      await store.revokeForUser(live.userId, 5000);
+      checkEqual(await store.revokedSince(4500, 10), [{ digest: live.digest, revokedAt: 5000 }], 'revokeForUser feeds it too');
+    }],
+    ['(optional) findWithUser answers the record and its user in one call, only with joinedUsers', async (store) => {
+      if (!store.findWithUser) return;
+      const users = store.joinedUsers;
+      check(users, 'a store with findWithUser names the UserStore it joins as joinedUsers');
+      const user = await users.createUser({ username: `conformance-${sequence}`, passwordHash: null });
+      check(user, 'createUser');
+      const mine = record({ userId: user.id });
+      const orphan = record({ userId: 'no-such-user-id' });
+      await store.insert(mine);
+      await store.insert(orphan);
+      const found = await store.findWithUser(mine.digest);
+      checkEqual(found?.record, mine, 'record');
+      checkEqual(found?.user, await users.findById(user.id), 'user');
+      checkEqual(await store.findWithUser(orphan.digest), { record: orphan, user: null }, 'no such user');
+      checkEqual(await store.findWithUser('f'.repeat(64)), null, 'unknown digest');
     }],
     ['insert with a limit is atomic under concurrent calls', async (store) => {
       const attempts = Array.from({ length: 20 }, () => record({ userId: 'racer' }));

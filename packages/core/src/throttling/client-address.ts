@@ -2,6 +2,12 @@
  * Where the client's address comes from. Hosts differ: Bun, Deno and Node see the socket's
  * peer (adapters pass it as `HostContext.clientAddress`), Workers get `CF-Connecting-IP`,
  * and behind a proxy the peer is the proxy. Pick the source that matches your deployment.
+ *
+ * When a request's address is unknown (a bare `handle(request)` with no host context, a
+ * source that finds nothing), address-keyed throttles do not count it. The alternative, one
+ * shared "unknown" bucket, would let anyone lock every caller out with a handful of bad
+ * requests. The login endpoints still count by username then, and the first such request
+ * prints one warning, since a deployment that never has addresses has no address limits.
  */
 import type { HostContext } from '../schemes/authenticator.ts';
 
@@ -33,4 +39,22 @@ export function addressFromForwardedFor(proxies: number): ClientAddressSource {
       .filter(Boolean);
     return entries.length >= proxies ? entries[entries.length - proxies]! : (host.clientAddress ?? null);
   };
+}
+
+let warned = false;
+
+/**
+ * The address of a request for an address-keyed throttle, or null (not counted) when
+ * unknown, with one warning per process the first time that happens.
+ */
+export function throttledAddress(source: ClientAddressSource, request: Request, host: HostContext): string | null {
+  const address = source(request, host);
+  if (address === null && !warned) {
+    warned = true;
+    console.warn(
+      '[latchkey] a request came without a client address: address-keyed throttles skip such requests. ' +
+        "Adapters pass the host's address; elsewhere pass one in the host context or set clientAddress.",
+    );
+  }
+  return address;
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Identity } from '../schemes/authenticator.ts';
 import { addressFromForwardedFor, addressFromHeader } from './client-address.ts';
 import { Throttled } from '../errors.ts';
@@ -74,6 +74,22 @@ describe('throttles', () => {
     expect(await throttle(request(), alice, { clientAddress: '198.51.100.1' })).toBeNull();
   });
 
+  it('does not count anonymous callers whose address is unknown, rather than lump them into one bucket', async () => {
+    const anon = anonRateThrottle(clocked('1/hour'));
+    const user = userRateThrottle(clocked('1/hour'));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect(await anon(request(), anonymous, {})).toBeNull();
+        expect(await user(request(), anonymous, { clientAddress: null })).toBeNull();
+      }
+      expect(await user(request(), alice, {})).toBeNull();
+      expect(await user(request(), alice, {})).not.toBeNull();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('counts users by id wherever they call from', async () => {
     const c = clocked('1/hour');
     const throttle = userRateThrottle(c);
@@ -121,5 +137,24 @@ describe('memory throttle store', () => {
     await store.increment('c', 1_000, 100);
     expect((await store.get('a', 100)) + (await store.get('b', 100)) + (await store.get('c', 100))).toBe(2);
     expect(await store.get('c', 100)).toBe(1);
+  });
+
+  it('at its cap drops the counter whose window started first; a restarted counter starts again at the back', async () => {
+    const store = new MemoryThrottleStore({ maxKeys: 2 });
+    await store.increment('a', 100, 0);
+    await store.increment('b', 1_000, 0);
+    expect(await store.increment('a', 1_000, 150)).toBe(1);
+    await store.increment('c', 1_000, 150);
+    expect([await store.get('a', 150), await store.get('b', 150), await store.get('c', 150)]).toEqual([1, 0, 1]);
+  });
+
+  it('keeps counting right through many restarts and evictions', async () => {
+    const store = new MemoryThrottleStore({ maxKeys: 3 });
+    for (let round = 0; round < 50; round++) {
+      const now = round * 10;
+      for (const key of ['x', 'y', `z${round}`]) await store.increment(key, now + 10, now);
+      expect(await store.increment('x', now + 10, now)).toBe(2);
+      expect(await store.get('y', now)).toBe(1);
+    }
   });
 });

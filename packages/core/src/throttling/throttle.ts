@@ -6,7 +6,7 @@
  * Refused requests are counted too, so hammering does not shorten the wait.
  */
 import type { HostContext, Identity } from '../schemes/authenticator.ts';
-import { type ClientAddressSource, peerAddress } from './client-address.ts';
+import { type ClientAddressSource, peerAddress, throttledAddress } from './client-address.ts';
 import { withoutUndefined } from '../options.ts';
 import type { ThrottleStore } from './throttle-store.ts';
 import type { AuthUser } from '../users/user-store.ts';
@@ -121,23 +121,32 @@ export function rateThrottle<U extends AuthUser = AuthUser>(options: RateThrottl
   };
 }
 
-/** DRF's AnonRateThrottle: anonymous callers only, counted by client address. */
+/**
+ * DRF's AnonRateThrottle: anonymous callers only, counted by client address. A request
+ * whose address is unknown is not counted (see `client-address.ts` for why).
+ */
 export function anonRateThrottle(options: AddressThrottleOptions): Throttle {
   const clientAddress = options.clientAddress ?? peerAddress;
   return rateThrottle({
     scope: 'anon',
     ...withoutUndefined(options),
-    key: (request, identity, host) => (identity.user ? null : (clientAddress(request, host) ?? 'unknown')),
+    key: (request, identity, host) => (identity.user ? null : throttledAddress(clientAddress, request, host)),
   });
 }
 
-/** DRF's UserRateThrottle: counted by user id, or by client address when anonymous. */
+/**
+ * DRF's UserRateThrottle: counted by user id, or by client address when anonymous (an
+ * anonymous request whose address is unknown is not counted).
+ */
 export function userRateThrottle(options: AddressThrottleOptions): Throttle {
   const clientAddress = options.clientAddress ?? peerAddress;
   return rateThrottle({
     scope: 'user',
     ...withoutUndefined(options),
-    key: (request, identity, host) =>
-      identity.user ? `id:${identity.user.id}` : `ip:${clientAddress(request, host) ?? 'unknown'}`,
+    key: (request, identity, host) => {
+      if (identity.user) return `id:${identity.user.id}`;
+      const address = throttledAddress(clientAddress, request, host);
+      return address === null ? null : `ip:${address}`;
+    },
   });
 }

@@ -1,4 +1,14 @@
-import type { TokenLimit, TokenRecord, TokenStore, TokenTouch } from './token-store.ts';
+import type { AuthUser, UserStore } from '../users/user-store.ts';
+import type { Revocation, TokenLimit, TokenRecord, TokenStore, TokenTouch, TokenWithUser } from './token-store.ts';
+
+/** Options for `MemoryTokenStore`. */
+export interface MemoryTokenStoreOptions {
+  /**
+   * A user store to answer `findWithUser` from, as a database store does with a join. Only
+   * useful in tests of that path. Default: none, `findWithUser` is absent.
+   */
+  readonly users?: UserStore;
+}
 
 /**
  * A `TokenStore` in this process's memory: for tests, demos and single-instance apps that
@@ -8,6 +18,23 @@ import type { TokenLimit, TokenRecord, TokenStore, TokenTouch } from './token-st
 export class MemoryTokenStore implements TokenStore {
   readonly #byId = new Map<string, TokenRecord>();
   readonly #idByDigest = new Map<string, string>();
+  // Revocations in the order they happened: the feed reads this, never every record.
+  #revocations: Revocation[] = [];
+  readonly joinedUsers?: UserStore;
+  readonly findWithUser?: (digest: string) => Promise<TokenWithUser | null>;
+
+  constructor(options: MemoryTokenStoreOptions = {}) {
+    const { users } = options;
+    if (users) {
+      this.joinedUsers = users;
+      this.findWithUser = async (digest) => {
+        const record = await this.findByDigest(digest);
+        if (!record) return null;
+        const user: AuthUser | null = await users.findById(record.userId);
+        return { record, user };
+      };
+    }
+  }
 
   async insert(record: TokenRecord, limit?: TokenLimit): Promise<boolean> {
     if (this.#idByDigest.has(record.digest) || this.#byId.has(record.id)) {
@@ -16,6 +43,7 @@ export class MemoryTokenStore implements TokenStore {
     if (limit && this.#live(record.userId, limit.now) >= limit.max) return false;
     this.#byId.set(record.id, copy(record));
     this.#idByDigest.set(record.digest, record.id);
+    if (record.revokedAt !== null) this.#revocations.push({ digest: record.digest, revokedAt: record.revokedAt });
     return true;
   }
 
@@ -35,18 +63,18 @@ export class MemoryTokenStore implements TokenStore {
     });
   }
 
-  async delete(id: string): Promise<boolean> {
+  async revoke(id: string, at: number): Promise<boolean> {
     const record = this.#byId.get(id);
-    if (!record) return false;
-    this.#byId.delete(id);
-    this.#idByDigest.delete(record.digest);
+    if (!record || record.revokedAt !== null) return false;
+    this.#byId.set(id, { ...record, revokedAt: at });
+    this.#revocations.push({ digest: record.digest, revokedAt: at });
     return true;
   }
 
-  async deleteForUser(userId: string): Promise<number> {
+  async revokeForUser(userId: string, at: number): Promise<number> {
     let count = 0;
     for (const record of [...this.#byId.values()]) {
-      if (record.userId === userId && (await this.delete(record.id))) count++;
+      if (record.userId === userId && (await this.revoke(record.id, at))) count++;
     }
     return count;
   }
@@ -58,20 +86,37 @@ export class MemoryTokenStore implements TokenStore {
       .map(copy);
   }
 
-  async purgeExpired(now: number): Promise<number> {
+  async purgeExpired(now: number, revokedBefore: number): Promise<number> {
     let count = 0;
     for (const record of [...this.#byId.values()]) {
-      if (record.expiresAt !== null && record.expiresAt <= now && (await this.delete(record.id))) {
+      const expired = record.expiresAt !== null && record.expiresAt <= now;
+      const retired = record.revokedAt !== null && record.revokedAt <= revokedBefore;
+      if (expired || retired) {
+        this.#byId.delete(record.id);
+        this.#idByDigest.delete(record.digest);
         count++;
       }
     }
+    this.#revocations = this.#revocations.filter((revocation) => this.#idByDigest.has(revocation.digest));
     return count;
+  }
+
+  async revokedSince(since: number, limit: number): Promise<Revocation[]> {
+    // Only revocations are scanned, never every record; they are as many as were made
+    // since the last purge.
+    return this.#revocations
+      .filter((revocation) => revocation.revokedAt >= since)
+      .sort((a, b) => a.revokedAt - b.revokedAt)
+      .slice(0, limit)
+      .map((revocation) => ({ ...revocation }));
   }
 
   #live(userId: string, now: number): number {
     let count = 0;
     for (const record of this.#byId.values()) {
-      if (record.userId === userId && (record.expiresAt === null || record.expiresAt > now)) count++;
+      if (record.userId === userId && record.revokedAt === null && (record.expiresAt === null || record.expiresAt > now)) {
+        count++;
+      }
     }
     return count;
   }

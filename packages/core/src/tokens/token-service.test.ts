@@ -116,11 +116,14 @@ describe('token service: verifying', () => {
     expect(await b.verify(created.token)).toEqual({ ok: false, reason: 'unknown' });
   });
 
-  it('rejects an expired token and deletes it, as knox does', async () => {
-    const { service, advance, store } = setup({ ttl: HOUR });
+  it('rejects an expired token without a write; purgeExpired deletes it later', async () => {
+    const { service, advance, store, calls } = setup({ ttl: HOUR });
     const { token } = await issue(service);
     advance(HOUR);
+    calls.length = 0;
     expect(await service.verify(token)).toEqual({ ok: false, reason: 'expired' });
+    expect(calls).toEqual(['findByDigest']);
+    expect(await service.purgeExpired()).toBe(1);
     expect(await store.listForUser('u1')).toEqual([]);
   });
 
@@ -128,7 +131,8 @@ describe('token service: verifying', () => {
     const { service } = setup();
     const { token, record } = await issue(service);
     expect(await service.revoke(record.id)).toBe(true);
-    expect(await service.verify(token)).toEqual({ ok: false, reason: 'unknown' });
+    expect(await service.verify(token)).toEqual({ ok: false, reason: 'revoked' });
+    expect(await service.revoke(record.id)).toBe(false);
   });
 
   it('records last use at most once per interval: the hot path is one read', async () => {

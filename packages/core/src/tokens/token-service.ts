@@ -7,7 +7,7 @@ import { constantTimeEqual } from '../constant-time.ts';
 import { withoutUndefined } from '../options.ts';
 import { type RandomBytes, webCryptoRandomBytes } from '../random.ts';
 import { assertTokenPrefix, DEFAULT_TOKEN_PREFIX, digestToken, generateToken, isWellFormedToken } from './token.ts';
-import type { TokenRecord, TokenStore } from './token-store.ts';
+import { TOKEN_PURPOSES, type TokenPurpose, type TokenRecord, type TokenStore } from './token-store.ts';
 
 /** Options for `createTokenService`. Durations are milliseconds. */
 export interface TokenServiceOptions {
@@ -30,6 +30,11 @@ export interface TokenServiceOptions {
   readonly lastUsedInterval?: number | null;
   /** Most live tokens per user (knox's TOKEN_LIMIT_PER_USER); null: no limit. Default `null`. */
   readonly maxTokensPerUser?: number | null;
+  /**
+   * How long `purgeExpired` keeps revoked records, as an audit trail (who logged out when).
+   * Default thirty days.
+   */
+  readonly revokedRetention?: number;
   /** Clock, milliseconds since the epoch. Default `Date.now`. */
   readonly now?: () => number;
   /** Random source for secrets and ids. Default Web Crypto's `getRandomValues`. */
@@ -44,6 +49,8 @@ export interface CreateTokenInput {
   readonly scopes?: readonly string[];
   /** Lifetime of this token, overriding the service's `ttl`; null: never expires. */
   readonly ttl?: number | null;
+  /** Where the token may be used. Default `"api"` (an Authorization header). */
+  readonly purpose?: TokenPurpose;
 }
 
 /** A newly issued token: `token` is the only copy of the plaintext, show it once. */
@@ -51,8 +58,11 @@ export type CreateTokenResult =
   | { readonly ok: true; readonly token: string; readonly record: TokenRecord }
   | { readonly ok: false; readonly reason: 'limit' };
 
-/** Why a token was refused; every reason answers "Invalid token." on the wire. */
-export type TokenRejection = 'malformed' | 'unknown' | 'expired';
+/**
+ * Why a token was refused; every reason answers "Invalid token." on the wire. A token of
+ * another purpose is `"unknown"` here: it does not exist as far as this use is concerned.
+ */
+export type TokenRejection = 'malformed' | 'unknown' | 'expired' | 'revoked';
 
 /** The outcome of `TokenService.verify`. */
 export type VerifyTokenResult =
@@ -65,17 +75,20 @@ export interface TokenService {
   readonly prefix: string;
   /** Issues a token; `{ ok: false, reason: "limit" }` at the per-user limit. */
   create(userId: string, input?: CreateTokenInput): Promise<CreateTokenResult>;
-  /** Checks a presented token; writes to the store at most once per interval. */
-  verify(token: string): Promise<VerifyTokenResult>;
+  /**
+   * Checks a presented token for one purpose (default `"api"`); writes to the store at
+   * most once per interval.
+   */
+  verify(token: string, purpose?: TokenPurpose): Promise<VerifyTokenResult>;
   /** Revokes one token by id; true if it existed. */
   revoke(id: string): Promise<boolean>;
   /** Revokes a token only if `userId` owns it; true if it did and it was revoked. */
   revokeOwned(userId: string, id: string): Promise<boolean>;
   /** Revokes all of a user's tokens (logout everywhere); how many. */
   revokeAll(userId: string): Promise<number>;
-  /** A user's live tokens, oldest first. */
-  list(userId: string): Promise<TokenRecord[]>;
-  /** Deletes expired records from the store; how many. Schedule it. */
+  /** A user's live (unexpired, unrevoked) tokens of one purpose, or of every purpose when absent; oldest first. */
+  list(userId: string, purpose?: TokenPurpose): Promise<TokenRecord[]>;
+  /** Deletes expired records, and revoked ones older than `revokedRetention`; how many. Schedule it. */
   purgeExpired(): Promise<number>;
 }
 
@@ -96,17 +109,19 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     minRefreshInterval: 60_000,
     lastUsedInterval: 60_000 as number | null,
     maxTokensPerUser: null as number | null,
+    revokedRetention: 30 * 24 * 60 * 60 * 1000,
     now: Date.now as () => number,
     randomBytes: webCryptoRandomBytes,
     ...withoutUndefined(options),
   };
-  const { store, prefix, ttl, autoRefresh, minRefreshInterval, lastUsedInterval, maxTokensPerUser, now, randomBytes } =
+  const { store, prefix, ttl, autoRefresh, minRefreshInterval, lastUsedInterval, maxTokensPerUser, revokedRetention, now, randomBytes } =
     resolved;
   if (!store) throw new TypeError('createTokenService: store is required');
   assertTokenPrefix(prefix);
   assertDuration('ttl', ttl, true);
   assertDuration('minRefreshInterval', minRefreshInterval, false);
   assertDuration('lastUsedInterval', lastUsedInterval, true);
+  assertDuration('revokedRetention', revokedRetention, false);
   if (autoRefresh && ttl === null) throw new TypeError('autoRefresh needs a ttl');
   if (maxTokensPerUser !== null && !(Number.isInteger(maxTokensPerUser) && maxTokensPerUser > 0)) {
     throw new RangeError('maxTokensPerUser must be a positive integer or null');
@@ -114,7 +129,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const secret = typeof resolved.secret === 'string' ? utf8ToBytes(resolved.secret) : resolved.secret;
   if (secret && secret.length < 32) throw new RangeError('secret must be at least 32 bytes');
 
-  const isLive = (record: TokenRecord, at: number) => record.expiresAt === null || record.expiresAt > at;
+  const isLive = (record: TokenRecord, at: number) =>
+    record.revokedAt === null && (record.expiresAt === null || record.expiresAt > at);
 
   return {
     prefix,
@@ -128,6 +144,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       }
       const lifetime = input.ttl === undefined ? ttl : input.ttl;
       assertDuration('ttl', lifetime, true);
+      const purpose = input.purpose ?? 'api';
+      if (!TOKEN_PURPOSES.includes(purpose)) throw new RangeError(`purpose must be one of ${TOKEN_PURPOSES.join(', ')}`);
       const token = generateToken(prefix, randomBytes);
       const createdAt = now();
       const record: TokenRecord = {
@@ -135,29 +153,32 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         id: bytesToHex(randomBytes(12)),
         userId,
         digest: digestToken(token, secret),
+        purpose,
         name: input.name ?? null,
         scopes,
         createdAt,
         expiresAt: lifetime === null ? null : createdAt + lifetime,
         lastUsedAt: null,
+        revokedAt: null,
       };
       const limit = maxTokensPerUser === null ? undefined : { max: maxTokensPerUser, now: createdAt };
       if (!(await store.insert(record, limit))) return { ok: false, reason: 'limit' };
       return { ok: true, token, record };
     },
 
-    async verify(token) {
+    async verify(token, purpose = 'api') {
       // The checksum comes first: malformed input never reaches the store.
       if (!isWellFormedToken(token, prefix)) return { ok: false, reason: 'malformed' };
       const digest = digestToken(token, secret);
       const record = await store.findByDigest(digest);
       // Re-checking the digest guards against a store that matches loosely.
-      if (!record || !constantTimeEqual(record.digest, digest)) return { ok: false, reason: 'unknown' };
-      const at = now();
-      if (!isLive(record, at)) {
-        await store.delete(record.id);
-        return { ok: false, reason: 'expired' };
+      if (!record || !constantTimeEqual(record.digest, digest) || record.purpose !== purpose) {
+        return { ok: false, reason: 'unknown' };
       }
+      if (record.revokedAt !== null) return { ok: false, reason: 'revoked' };
+      const at = now();
+      // Expired records stay until purgeExpired: refusing them needs no write.
+      if (!isLive(record, at)) return { ok: false, reason: 'expired' };
       // Writes happen at most once per interval, so the hot path is a single read.
       let expiresAt = record.expiresAt;
       let lastUsedAt = record.lastUsedAt;
@@ -175,20 +196,25 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       return { ok: true, record: { ...record, expiresAt, lastUsedAt } };
     },
 
-    revoke: (id) => store.delete(id),
+    revoke: (id) => store.revoke(id, now()),
 
     async revokeOwned(userId, id) {
       const owned = (await store.listForUser(userId)).some((record) => record.id === id);
-      return owned && store.delete(id);
+      return owned && store.revoke(id, now());
     },
 
-    revokeAll: (userId) => store.deleteForUser(userId),
+    revokeAll: (userId) => store.revokeForUser(userId, now()),
 
-    async list(userId) {
+    async list(userId, purpose) {
       const at = now();
-      return (await store.listForUser(userId)).filter((record) => isLive(record, at));
+      return (await store.listForUser(userId)).filter(
+        (record) => isLive(record, at) && (purpose === undefined || record.purpose === purpose),
+      );
     },
 
-    purgeExpired: () => store.purgeExpired(now()),
+    purgeExpired() {
+      const at = now();
+      return store.purgeExpired(at, at - revokedRetention);
+    },
   };
 }

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createTokenService } from '@latchkey/core';
-import { oneTimeStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { oneTimeStoreConformance, throttleStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
 import { refreshTokenStoreConformance } from '@latchkey/jwt/testing';
 import { totpStoreConformance } from '@latchkey/two-factor/testing';
 import { openBunSqliteStores } from '../../src/bun-sqlite.ts';
@@ -43,6 +43,7 @@ for (const [where, path] of [
     for (const c of tokenStoreConformance(async () => (await stores(path())).tokens)) test(c.name, c.run);
     for (const c of userStoreConformance(async () => (await stores(path())).users)) test(c.name, c.run);
     for (const c of oneTimeStoreConformance(async () => (await stores(path())).oneTime)) test(c.name, c.run);
+    for (const c of throttleStoreConformance(async () => (await stores(path())).throttles)) test(c.name, c.run);
     for (const c of totpStoreConformance(async () => (await stores(path())).totp)) test(c.name, c.run);
     for (const c of refreshTokenStoreConformance(async () => (await stores(path())).refreshTokens)) test(`refresh tokens: ${c.name}`, c.run);
   });

@@ -1,0 +1,43 @@
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+
+/**
+ * Any Drizzle Postgres database: node-postgres (`drizzle-orm/node-postgres`), postgres.js
+ * (`drizzle-orm/postgres-js`), Neon (`drizzle-orm/neon-serverless`, `drizzle-orm/neon-http`),
+ * PGlite (`drizzle-orm/pglite`). The stores use only the query builder, never a driver, so
+ * one store serves them all. The result type and the relational schema differ per driver
+ * and app and are never read, hence `any` for both.
+ */
+export type PostgresDatabase = PgDatabase<PgQueryResultHKT, any, any>;
+
+/**
+ * Neon's HTTP driver sends each query as its own request and has no interactive
+ * transactions; it runs a batch of queries as one transaction instead.
+ */
+interface BatchingDatabase {
+  batch(queries: readonly unknown[]): Promise<unknown[]>;
+}
+
+const batches = (db: PostgresDatabase): db is PostgresDatabase & BatchingDatabase =>
+  db.constructor.name === 'NeonHttpDatabase';
+
+/**
+ * Runs `lock` then `query` in one transaction, and returns what `query` returns: an
+ * interactive transaction where the driver has them, a batch (one transaction too) on
+ * Neon's HTTP driver. Under Postgres's default READ COMMITTED, each statement sees what
+ * was committed before it began, so a statement after the lock sees every write made by
+ * whoever held the lock before.
+ */
+export async function afterLock<T>(
+  db: PostgresDatabase,
+  lock: (db: PostgresDatabase) => PromiseLike<unknown>,
+  query: (db: PostgresDatabase) => PromiseLike<T>,
+): Promise<T> {
+  if (batches(db)) {
+    const [, result] = await db.batch([lock(db), query(db)]);
+    return result as T;
+  }
+  return db.transaction(async (tx) => {
+    await lock(tx);
+    return query(tx);
+  });
+}

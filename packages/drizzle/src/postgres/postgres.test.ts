@@ -1,0 +1,205 @@
+// The Postgres stores: core's conformance suites on a real Postgres server through each
+// driver Drizzle has for it (node-postgres, postgres.js, Neon's WebSocket driver through a
+// local relay) and on PGlite, then the migrations and what the stores guarantee beyond the
+// suites. The server is started by scripts/test-servers/postgres-setup.ts.
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { PGlite } from '@electric-sql/pglite';
+import { oneTimeStoreConformance, throttleStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { neonConfig, Pool as NeonPool } from '@neondatabase/serverless';
+import { sql } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { drizzle as neonDrizzle } from 'drizzle-orm/neon-serverless';
+import { drizzle as pgDrizzle } from 'drizzle-orm/node-postgres';
+import { migrate as drizzleMigrate } from 'drizzle-orm/node-postgres/migrator';
+import { drizzle as pgliteDrizzle } from 'drizzle-orm/pglite';
+import { drizzle as postgresJsDrizzle } from 'drizzle-orm/postgres-js';
+import pg from 'pg';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { startNeonProxy } from '../../test/neon-proxy.ts';
+import { createTestDatabase } from '../../test/postgres-database.ts';
+import type { PostgresDatabase } from './database.ts';
+import { migratePostgres, postgresStores } from './index.ts';
+import { migrations } from './migrations.ts';
+
+// PGlite compiles its WebAssembly on start: seconds on a busy machine.
+const PGLITE = { timeout: 60_000 };
+const packageDir = fileURLToPath(new URL('../..', import.meta.url));
+const migrationsFolder = join(packageDir, 'drizzle-postgres');
+const cleanups: Array<() => Promise<unknown>> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+let databases = 0;
+/** A new empty database on the test server; its URL. */
+const newDatabase = () => createTestDatabase(`test_${process.pid}_${++databases}`);
+
+const drivers: Record<string, () => Promise<PostgresDatabase>> = {
+  'node-postgres': async () => {
+    const pool = new pg.Pool({ connectionString: await newDatabase() });
+    cleanups.push(() => pool.end());
+    return pgDrizzle(pool);
+  },
+  'postgres.js': async () => {
+    const client = postgres(await newDatabase(), { onnotice: () => {} });
+    cleanups.push(() => client.end());
+    return postgresJsDrizzle(client);
+  },
+  "Neon's WebSocket driver": async () => {
+    const url = await newDatabase();
+    const proxy = await startNeonProxy(Number(new URL(url).port));
+    neonConfig.webSocketConstructor = WebSocket;
+    neonConfig.wsProxy = () => `127.0.0.1:${proxy.port}/`;
+    neonConfig.useSecureWebSocket = false;
+    neonConfig.pipelineTLS = false;
+    neonConfig.pipelineConnect = false;
+    const pool = new NeonPool({ connectionString: url });
+    cleanups.push(() => proxy.close(), () => pool.end());
+    return neonDrizzle(pool);
+  },
+  PGlite: async () => {
+    const client = new PGlite();
+    cleanups.push(() => client.close());
+    return pgliteDrizzle(client);
+  },
+};
+
+for (const [driver, open] of Object.entries(drivers)) {
+  describe(`Postgres through ${driver}: core's conformance suites`, () => {
+    let db: PostgresDatabase;
+    beforeAll(async () => {
+      db = await open();
+      await migratePostgres(db);
+    }, PGLITE.timeout);
+    // One database per driver, emptied before each case: creating one per case would cost
+    // more than the cases.
+    const empty = async () => {
+      await db.execute(sql`TRUNCATE latchkey_tokens, latchkey_users, latchkey_one_time_tokens, latchkey_throttles RESTART IDENTITY`);
+      return postgresStores(db);
+    };
+    it('has the revocation feed and the join with its users, so their optional cases run', async () => {
+      const { tokens, users } = await empty();
+      expect([typeof tokens.revokedSince, typeof tokens.findWithUser, tokens.joinedUsers]).toEqual(['function', 'function', users]);
+    });
+    for (const c of tokenStoreConformance(async () => (await empty()).tokens)) it(c.name, c.run);
+    for (const c of userStoreConformance(async () => (await empty()).users)) it(c.name, c.run);
+    for (const c of oneTimeStoreConformance(async () => (await empty()).oneTime)) it(c.name, c.run);
+    for (const c of throttleStoreConformance(async () => (await empty()).throttles)) it(c.name, c.run);
+  });
+}
+
+describe('the shipped Postgres migrations', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'latchkey-pg-migrations-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('are up to date with src/postgres/schema.ts: drizzle-kit finds nothing to generate', { timeout: 30_000 }, async () => {
+    cpSync(migrationsFolder, join(scratch, 'drizzle-postgres'), { recursive: true });
+    const { stdout } = await promisify(execFile)(
+      join(packageDir, '../../node_modules/.bin/drizzle-kit'),
+      ['generate', '--dialect', 'postgresql', '--schema', join(packageDir, 'src/postgres/schema.ts'), '--out', 'drizzle-postgres'],
+      { cwd: scratch },
+    );
+    expect(stdout).toContain('No schema changes');
+    expect(readdirSync(join(scratch, 'drizzle-postgres'))).toEqual(readdirSync(migrationsFolder));
+  });
+
+  it("are embedded exactly as drizzle's own reader reads ./drizzle-postgres", () => {
+    expect(migrations).toEqual(readMigrationFiles({ migrationsFolder }));
+  });
+});
+
+describe('migratePostgres', () => {
+  const expectedHistory = migrations.map((migration) => [migration.hash, migration.folderMillis]);
+  async function pool(url: string) {
+    const opened = new pg.Pool({ connectionString: url });
+    cleanups.push(() => opened.end());
+    return opened;
+  }
+  const history = async (client: pg.Pool) =>
+    (await client.query('SELECT hash, created_at FROM drizzle.__drizzle_migrations ORDER BY created_at')).rows.map(
+      (row) => [row.hash, Number(row.created_at)],
+    );
+
+  it('creates the tables and is idempotent, keeping the data', async () => {
+    const client = await pool(await newDatabase());
+    const db = pgDrizzle(client);
+    await migratePostgres(db);
+    await postgresStores(db).users.createUser({ username: 'alice', passwordHash: null });
+    await migratePostgres(db);
+    const tables = await client.query("SELECT tablename FROM pg_tables WHERE tablename LIKE 'latchkey_%' ORDER BY 1");
+    expect(tables.rows.map((row) => row.tablename)).toEqual(['latchkey_one_time_tokens', 'latchkey_throttles', 'latchkey_tokens', 'latchkey_users']);
+    expect(await postgresStores(db).users.findByUsername('alice')).toMatchObject({ id: '1', username: 'alice' });
+    expect(await history(client)).toEqual(expectedHistory);
+  });
+
+  it('lets processes that start at the same moment wait for each other instead of migrating twice', async () => {
+    const url = await newDatabase();
+    const pools = await Promise.all(Array.from({ length: 4 }, () => pool(url)));
+    await Promise.all(pools.map((client) => migratePostgres(pgDrizzle(client))));
+    expect(await history(pools[0]!)).toEqual(expectedHistory);
+  });
+
+  it("shares one history with drizzle's file-based Postgres migrator, in either order", async () => {
+    const ours = await pool(await newDatabase());
+    await migratePostgres(pgDrizzle(ours));
+    await drizzleMigrate(pgDrizzle(ours), { migrationsFolder });
+    expect(await history(ours)).toEqual(expectedHistory);
+
+    const theirs = await pool(await newDatabase());
+    await drizzleMigrate(pgDrizzle(theirs), { migrationsFolder });
+    await migratePostgres(pgDrizzle(theirs));
+    expect(await history(theirs)).toEqual(expectedHistory);
+  });
+});
+
+describe('the Postgres stores', () => {
+  it('let storage errors propagate, naming the store and hiding query parameters', async () => {
+    const client = new pg.Pool({ connectionString: await newDatabase() });
+    cleanups.push(() => client.end());
+    const stores = postgresStores(pgDrizzle(client));
+    const hash = 'pbkdf2_sha256$100000$some-salt$c2VjcmV0IGhhc2ggdGhhdCBtdXN0IG5vdCBiZSBsb2dnZWQ=';
+    const error = await stores.users.createUser({ username: 'alice', passwordHash: hash }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^PostgresUserStore: query failed: relation "latchkey_users" does not exist/);
+    expect(`${(error as Error).message} ${(error as Error).cause}`).not.toContain(hash);
+    const digest = 'ab'.repeat(32);
+    const lookup = await stores.tokens.findByDigest(digest).catch((e: unknown) => e);
+    expect((lookup as Error).message).toMatch(/^PostgresTokenStore: query failed/);
+    expect(`${(lookup as Error).message} ${(lookup as Error).cause}`).not.toContain(digest);
+    await expect(stores.throttles.increment('login:alice', 60_000, 0)).rejects.toThrow(/^PostgresThrottleStore: query failed/);
+  });
+
+  it('find no one for ids outside the identity column, rather than failing the query', PGLITE, async () => {
+    const db = await drivers.PGlite!();
+    await migratePostgres(db);
+    const { users } = postgresStores(db);
+    for (const id of ['0', '-1', '2147483648', '99999999999', '1.5', 'abc']) {
+      expect(await users.findById(id)).toBeNull();
+      expect(await users.getPasswordHash(id)).toBeNull();
+    }
+  });
+
+  it('sweep expired throttle counters every sweepEvery increments', PGLITE, async () => {
+    const db = await drivers.PGlite!();
+    await migratePostgres(db);
+    const { PostgresThrottleStore } = await import('./throttle-store.ts');
+    const store = new PostgresThrottleStore(db, { sweepEvery: 3 });
+    await store.increment('old', 100, 0);
+    await store.increment('old', 100, 50);
+    // PGlite's result: { rows }.
+    const rows = async () =>
+      ((await db.execute(sql`SELECT key FROM latchkey_throttles ORDER BY key`)) as unknown as { rows: { key: string }[] }).rows.map(
+        (row) => row.key,
+      );
+    expect(await rows()).toEqual(['old']);
+    await store.increment('new', 1_000, 500);
+    expect(await rows()).toEqual(['new']);
+    expect(() => new PostgresThrottleStore(db, { sweepEvery: 0 })).toThrow(RangeError);
+  });
+});
