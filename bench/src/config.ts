@@ -50,7 +50,7 @@ export function benchConfig(env: Record<string, string | undefined>): BenchConfi
     warmup: quick ? 0.5 : 1,
     connections: Math.round(positive(env, 'BENCH_CONNECTIONS', 32)),
     httpTokenRows: 20_000,
-    scaleSizes: quick ? [1_000, 100_000] : [1_000, 100_000, 1_000_000],
+    scaleSizes: quick ? [1_000, 100_000] : [1_000, 100_000, 1_000_000, 10_000_000],
     microTimeNs: (quick ? 150 : 500) * 1e6,
     passwordSamples: quick ? 3 : 10,
   };

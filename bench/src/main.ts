@@ -21,6 +21,8 @@ import { seedPostgresTokenRows, seedTokenRows } from './seed.ts';
 // Far beyond a normal run (about three minutes): a hung server or load run must not hang CI.
 const DEADLINE_MS = 15 * 60_000;
 const MICRO_DEADLINE_MS = 5 * 60_000;
+// Tokens the cache-memory measurement verifies: the figure issue 9 sets its target at.
+const CACHE_ENTRIES = 100_000;
 
 const benchDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const config = benchConfig(process.env);
@@ -107,6 +109,27 @@ if (config.phases.has('micro')) {
     micro.push(...child.message.results);
   }
 }
+let cacheMemory: { entries: number; bytesPerEntry: number } | null = null;
+if (config.phases.has('micro')) {
+  // Two fresh Node processes, the cache on and off; the difference is what the cache holds.
+  log(`cache memory: ${CACHE_ENTRIES.toLocaleString('en')} verified tokens, cache on and off`);
+  const heap: Record<string, number> = {};
+  let held = 0;
+  for (const cache of ['1', '0']) {
+    const child = await startChild<{ heapUsed: number; cached: number }>({
+      name: `cache memory ${cache === '1' ? 'on' : 'off'}`,
+      command: process.execPath,
+      args: ['--expose-gc', '--conditions=source', '--import', 'tsx', 'src/cache-memory-child.ts'],
+      env: { BENCH_CACHE: cache, BENCH_CACHE_ENTRIES: String(CACHE_ENTRIES) },
+      cwd: benchDir,
+      timeoutMs: MICRO_DEADLINE_MS,
+    });
+    await child.stop();
+    heap[cache] = child.message.heapUsed;
+    if (cache === '1') held = child.message.cached;
+  }
+  cacheMemory = { entries: held, bytesPerEntry: (heap['1']! - heap['0']!) / held };
+}
 if (config.phases.has('scale')) {
   scale = await runScale({ sizes: config.scaleSizes, dir: workDir, minTimeNs: config.microTimeNs, log });
 }
@@ -145,6 +168,11 @@ if (http) {
     );
   }
 }
+if (cacheMemory) {
+  lines.push(
+    `verified-token cache: ${Math.round(cacheMemory.bytesPerEntry)} bytes per entry at ${cacheMemory.entries.toLocaleString('en')} entries (Node heap, cache on minus off)`,
+  );
+}
 for (const result of scale) {
   lines.push(`seeded ${result.tokens.toLocaleString('en')} tokens in ${(result.seedMs / 1000).toFixed(1)} s`);
 }
@@ -161,6 +189,7 @@ const json = {
     storeCalls: http.storeCalls,
   },
   micro,
+  cacheMemory,
   scale,
 };
 await writeFile(join(resultsDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);

@@ -67,14 +67,15 @@ interface Subject {
   readonly userId: string;
 }
 
-async function subject(store: TokenStore, users: UserStore, username: string): Promise<Subject> {
-  const service = createTokenService({ store });
+async function subject(store: TokenStore, users: UserStore, username: string, cache = false): Promise<Subject> {
+  const service = createTokenService({ store, cache });
   const user = await users.createUser({ username, passwordHash: null });
   if (!user) throw new Error(`user ${username} already exists`);
   const created = await service.create(user.id);
   if (!created.ok) throw new Error('could not issue a bench token');
   // The first verify records lastUsedAt (a write); later ones within a minute only read.
-  await service.verify(created.token);
+  // authenticate() also fills the cache when it is on.
+  await service.authenticate(created.token, 'api', users);
   const pipeline = createLatchkey({ authenticators: [tokenAuth({ tokens: service, users, keyword: KEYWORD })] });
   return { service, store, users, pipeline, token: created.token, userId: user.id };
 }
@@ -105,9 +106,13 @@ export async function runMicro(options: MicroOptions): Promise<MicroResult[]> {
   try {
     const memory = await subject(new MemoryTokenStore(), new MemoryUserStore(), options.username);
     const libsql = await subject(libsqlStores.tokens, libsqlStores.users, options.username);
+    const libsqlCached = await subject(libsqlStores.tokens, libsqlStores.users, `${options.username}-cached`, true);
+    const memoryCached = await subject(new MemoryTokenStore(), new MemoryUserStore(), options.username, true);
     const request = (token: string) => new Request('http://127.0.0.1/', { headers: { authorization: `${KEYWORD} ${token}` } });
     const memoryRequest = request(memory.token);
     const libsqlRequest = request(libsql.token);
+    const libsqlCachedRequest = request(libsqlCached.token);
+    const memoryCachedRequest = request(memoryCached.token);
     const garbage = garbageToken(await unknownToken(memory.service));
     const digest = digestToken(memory.token, null);
     const libsqlDigest = digestToken(libsql.token, null);
@@ -127,6 +132,7 @@ export async function runMicro(options: MicroOptions): Promise<MicroResult[]> {
     await time(group, 'verify-garbage', 'verify(): garbage, no store call', 'run-memory', () => memory.service.verify(garbage));
     await time(group, 'verify-memory', 'verify(): memory', 'run-memory', () => memory.service.verify(memory.token));
     await time(group, 'run-memory', 'run(): memory, whole pipeline', 'run-memory', () => memory.pipeline.run(memoryRequest));
+    await time(group, 'run-memory-cache', 'run(): memory, cache hit', 'digest-noble', () => memoryCached.pipeline.run(memoryCachedRequest));
     // JWTs beside the stored tokens: a signature check instead of a token lookup, same user lookup.
     const hs256 = await jwtSubject(memory, { kid: 'bench-hs', alg: 'HS256', secret: 'bench-hs256-secret-of-at-least-32-bytes' });
     const eddsa = await jwtSubject(memory, { kid: 'bench-ed', alg: 'EdDSA', privateJwk: await generateSigningKey('EdDSA') });
@@ -150,6 +156,8 @@ export async function runMicro(options: MicroOptions): Promise<MicroResult[]> {
     await time(group, 'lookup-libsql-client', 'token lookup: libSQL file, @libsql/client', 'lookup-libsql', () => asyncTokens.findByDigest(libsqlDigest));
     await time(group, 'verify-libsql', 'verify(): libSQL file', 'run-libsql', () => libsql.service.verify(libsql.token));
     await time(group, 'run-libsql', 'run(): libSQL file, whole pipeline', 'run-libsql', () => libsql.pipeline.run(libsqlRequest));
+    await time(group, 'lookup-libsql-join', 'token + user lookup: libSQL, one join', 'run-libsql', () => libsqlStores.tokens.findWithUser(libsqlDigest));
+    await time(group, 'run-libsql-cache', 'run(): libSQL file, cache hit', 'digest-noble', () => libsqlCached.pipeline.run(libsqlCachedRequest));
     const signed = await signedSubjects();
     await time(group, 'run-hawk', 'run(): Hawk-signed request, memory keys', 'run-memory', signed.hawk);
     await time(group, 'run-ed25519', 'run(): RFC 9421 Ed25519-signed request, memory keys', 'run-memory', signed.ed25519);

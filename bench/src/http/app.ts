@@ -16,7 +16,9 @@ export function createBenchApp(fixture: ServerFixture): Hono {
   return app
     .get('/bare', ok)
     .get('/latchkey/memory', latchkey(pipelines.memory), ok)
+    .get('/latchkey/memory-cache', latchkey(pipelines.memoryCache), ok)
     .get('/latchkey/libsql', latchkey(pipelines.libsql), ok)
+    .get('/latchkey/libsql-cache', latchkey(pipelines.libsqlCache), ok)
     .get('/hono/bearer-auth', bearerAuth({ token: credentials.static, prefix: KEYWORD }), ok)
     .get('/latchkey/unknown', latchkey(pipelines.unknown), ok)
     .get('/latchkey/garbage', latchkey(pipelines.garbage), ok)

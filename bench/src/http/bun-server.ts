@@ -1,7 +1,7 @@
 /**
- * The Bun server: the same Hono app as Node's on Bun.serve, plus two configurations on
- * Bun.serve's own routes without Hono (a bare handler, and @latchkey/bun's `withLatchkey`),
- * to show what Hono itself costs on Bun.
+ * The Bun server: the same Hono app as Node's on Bun.serve, plus configurations on
+ * Bun.serve's own routes without Hono (a bare handler, and @latchkey/bun's `withLatchkey`
+ * over each store, with and without the cache), to show what Hono itself costs on Bun.
  */
 import { withLatchkey } from '@latchkey/bun';
 import { announce, exitWithParent, requiredEnv } from '../child.ts';
@@ -18,6 +18,9 @@ const server = Bun.serve({
   routes: {
     '/native/bare': ok,
     '/native/latchkey/memory': withLatchkey(ok, fixture.pipelines.memory),
+    '/native/latchkey/memory-cache': withLatchkey(ok, fixture.pipelines.memoryCache),
+    '/native/latchkey/libsql': withLatchkey(ok, fixture.pipelines.libsql),
+    '/native/latchkey/libsql-cache': withLatchkey(ok, fixture.pipelines.libsqlCache),
   },
   fetch: app.fetch,
 });

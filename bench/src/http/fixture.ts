@@ -24,15 +24,18 @@ import { type Credentials, KEYWORD, type StoreCalls } from './routes.ts';
 
 /** The pipelines, tokens and counters a server needs. */
 export interface ServerFixture {
-  readonly pipelines: Readonly<Record<'memory' | 'libsql' | 'unknown' | 'garbage', Latchkey>> & { readonly postgres?: Latchkey };
+  readonly pipelines: Readonly<Record<'memory' | 'memoryCache' | 'libsql' | 'libsqlCache' | 'unknown' | 'garbage', Latchkey>> & {
+    readonly postgres?: Latchkey;
+  };
   readonly credentials: Credentials;
   /** Token-store calls made by the unknown- and garbage-token configurations. */
   storeCalls(): StoreCalls;
   close(): Promise<void>;
 }
 
-const pipeline = (store: TokenStore, users: UserStore): Latchkey =>
-  createLatchkey({ authenticators: [tokenAuth({ tokens: createTokenService({ store }), users, keyword: KEYWORD })] });
+// `cache`: the verified-token cache on (its defaults); off otherwise, as the service's default.
+const pipeline = (store: TokenStore, users: UserStore, cache = false): Latchkey =>
+  createLatchkey({ authenticators: [tokenAuth({ tokens: createTokenService({ store, cache }), users, keyword: KEYWORD })] });
 
 async function issue(service: TokenService, users: UserStore, username: string): Promise<string> {
   const user: AuthUser | null = await users.createUser({ username, passwordHash: null });
@@ -59,7 +62,9 @@ export async function createServerFixture(databaseUrl: string, username: string,
   return {
     pipelines: {
       memory: pipeline(memory.tokens, memory.users),
+      memoryCache: pipeline(memory.tokens, memory.users, true),
       libsql: pipeline(libsql.tokens, libsql.users),
+      libsqlCache: pipeline(libsql.tokens, libsql.users, true),
       unknown: pipeline(unknown.store, libsql.users),
       garbage: pipeline(garbage.store, libsql.users),
       ...(postgres && { postgres: pipeline(postgres.tokens, postgres.users) }),

@@ -20,7 +20,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 
 const stores = await openLibsqlStores({ url });
 const passwords = createPasswordHasher();
-const tokens = createTokenService({ store: stores.tokens, ttl: 10 * 60 * 60 * 1000 });
+// The verified-token cache: revocations by another process sharing the file are seen within a second.
+const tokens = createTokenService({ store: stores.tokens, ttl: 10 * 60 * 60 * 1000, cache: true });
 // Looked up first, so a restart costs no password hash.
 const created =
   !(await stores.users.findByUsername(DEMO_USERNAME)) &&

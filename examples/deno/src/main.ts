@@ -19,7 +19,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 // Memory stores: everything is gone when the process stops, which suits a demo.
 const users = new MemoryUserStore();
 const passwords = createPasswordHasher();
-const tokens = createTokenService({ store: new MemoryTokenStore(), ttl: 10 * 60 * 60 * 1000 });
+const tokens = createTokenService({ store: new MemoryTokenStore(), ttl: 10 * 60 * 60 * 1000, cache: true });
 await users.createUser({ username: DEMO_USERNAME, passwordHash: await passwords.hash(DEMO_PASSWORD) });
 const app = createApp({ users, tokens, passwords });
 

@@ -77,7 +77,9 @@ export function createApp<U extends AuthUser>(options: AppOptions<U>) {
   // One login throttle for every password check (the login endpoints and Basic alike).
   const throttle = loginThrottle({ store: options.throttles ?? new MemoryThrottleStore() });
   const passwords = options.passwords ?? createPasswordHasher();
-  const tokens = createTokenService({ store: options.tokens, ttl: TOKEN_TTL_MS });
+  // The verified-token cache: a repeat request costs one hash, and revocations by another
+  // process sharing the database are seen within a second (packages/core/README.md).
+  const tokens = createTokenService({ store: options.tokens, ttl: TOKEN_TTL_MS, cache: true });
   const signIn = options.signIn ? demoSignIn<U>(options.signIn) : null;
   // Token first: its challenge is what a 401 answers with. Basic is there for curl -u, and
   // refuses users with TOTP on: it has no second call to carry the code.

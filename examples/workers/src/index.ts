@@ -76,7 +76,7 @@ export default withLatchkey(
     const { tokens: store, users, throttles } = d1Stores(env.DB);
     const passwords = createPasswordHasher();
     if (env.DEMO_PASSWORD) await ensureDemoUser(users, passwords, env.DEMO_PASSWORD);
-    const tokens = createTokenService({ store, secret: env.TOKEN_SECRET || null, ttl: TOKEN_TTL_MS });
+    const tokens = createTokenService({ store, secret: env.TOKEN_SECRET || null, ttl: TOKEN_TTL_MS, cache: true });
     // The login throttle counts in D1, so every isolate counts against one limit.
     endpoints = createAuthEndpoints({ tokens, users, passwords, session: false, throttle: { store: throttles } });
 

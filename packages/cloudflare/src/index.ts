@@ -68,7 +68,8 @@ const toRouter = <U extends AuthUser>(setup: LatchkeySetup<U>): LatchkeyRouter<U
  * if it throws or rejects, the request is refused with 503 (fail closed, logged) and the
  * next request tries again.
  * A router that throws is refused with 503 too. The client address comes from
- * `options.clientAddress`.
+ * `options.clientAddress`; store writes no answer depends on (a token's last use) and the
+ * account flows' mail go to `ctx.waitUntil`.
  */
 export function withLatchkey<Env, U extends AuthUser = AuthUser>(
   handler: LatchkeyExportedHandler<Env, U>,

@@ -35,6 +35,13 @@ describe('withLatchkey on a real D1 binding, in workerd', () => {
     expect(await response.json()).toEqual({ user: 'alice', createdAt: expect.any(Number) });
   });
 
+  it('records the last use through ctx.waitUntil, after the answer', async () => {
+    const db = await mf.getD1Database('DB');
+    expect((await call('GET', '/private', { Authorization: `Token ${token}` })).status).toBe(200);
+    const row = await db.prepare('SELECT last_used_at FROM latchkey_tokens WHERE user_id = 1').first<{ last_used_at: number | null }>();
+    expect(row?.last_used_at).toEqual(expect.any(Number));
+  });
+
   it('answers 401 without a token', async () => {
     const response = await call('GET', '/private');
     expect(response.status).toBe(401);

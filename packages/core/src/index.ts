@@ -104,11 +104,13 @@ export {
   type CreateTokenInput,
   type CreateTokenResult,
   createTokenService,
+  type AuthenticateTokenResult,
   type TokenRejection,
   type TokenService,
   type TokenServiceOptions,
   type VerifyTokenResult,
 } from './tokens/token-service.ts';
+export { TOKEN_CACHE_DEFAULTS, type TokenCacheOptions, type TokenCacheView } from './tokens/verified-token-cache.ts';
 export {
   isTokenRecord,
   type Revocation,

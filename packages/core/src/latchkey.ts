@@ -122,10 +122,19 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
     const identity = await authenticate(request, host);
     if (!('user' in identity)) return refuse(identity, ANONYMOUS as Identity<U>);
 
-    const denial = await firstDenial(permissions, request, identity);
+    // The usual single permission answers without a promise of the pipeline's own.
+    let denial: PermissionDenied | null;
+    if (permissions.length === 1) {
+      const answer = permissions[0]!(request, identity);
+      const verdict = typeof answer === 'boolean' || answer instanceof PermissionDenied ? answer : await answer;
+      denial = verdict === true ? null : verdict === false ? new PermissionDenied() : verdict;
+    } else {
+      denial = await firstDenial(permissions, request, identity);
+    }
     // DRF: a denial before any scheme succeeded means "log in", not "forbidden".
     if (denial) return refuse(identity.user === null && first ? new NotAuthenticated() : denial, identity);
 
+    if (throttles.length === 0) return { ok: true, identity };
     let wait = 0;
     for (const waits of await Promise.all(throttles.map((throttle) => throttle(request, identity, host)))) {
       if (waits !== null) wait = Math.max(wait, waits);

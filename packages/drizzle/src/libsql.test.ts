@@ -51,6 +51,10 @@ for (const driver of ['libsql', 'better-sqlite3'] as const) {
         expect(opened.driver).toBe(driver);
         return opened;
       };
+      it('has the revocation feed and the join with its users, so their optional cases run', async () => {
+        const { tokens, users } = await stores();
+        expect([typeof tokens.revokedSince, typeof tokens.findWithUser, tokens.joinedUsers]).toEqual(['function', 'function', users]);
+      });
       for (const c of tokenStoreConformance(async () => (await stores()).tokens)) it(c.name, c.run);
       for (const c of userStoreConformance(async () => (await stores()).users)) it(c.name, c.run);
       for (const c of oneTimeStoreConformance(async () => (await stores()).oneTime)) it(c.name, c.run);

@@ -69,7 +69,7 @@ const USER_READS = new Set<PropertyKey>(['findById', 'findByUsername', 'findByEm
 const ONE_TIME_READS = new Set<PropertyKey>(['find']);
 const TOTP_READS = new Set<PropertyKey>(['find', 'countBackupCodes']);
 const REFRESH_READS = new Set<PropertyKey>(['find', 'revokedFamilies']);
-const SIGNING_KEY_READS = new Set<PropertyKey>(['find', 'listForUser']);
+const SIGNING_KEY_READS = new Set<PropertyKey>(['find', 'listForUser', 'listWithoutKeys']);
 const THROTTLE_READS = new Set<PropertyKey>(['get']);
 
 /** How long migrations at open may block: nothing is served yet (ms). */
@@ -94,6 +94,7 @@ export async function syncStores(
     connection.exec(`PRAGMA busy_timeout = ${LOCK_POLL_MS}`);
     const writes = serialWrites(connection, options.busyTimeout === undefined ? {} : { busyTimeout: options.busyTimeout });
     const users = syncStore('DrizzleUserStore', DrizzleUserStore, () => new DrizzleUserStore(db), USER_READS, writes);
+    // Joined with the very user store handed out, so findWithUser serves its authenticators.
     const tokens = syncStore('DrizzleTokenStore', DrizzleTokenStore, () => new DrizzleTokenStore(db, { users }), TOKEN_READS, writes);
     const oneTime = syncStore('DrizzleOneTimeStore', DrizzleOneTimeStore, () => new DrizzleOneTimeStore(db), ONE_TIME_READS, writes);
     // Its writes of two statements (save, enable, delete) then run in one transaction too.

@@ -1,6 +1,6 @@
 /**
  * A Worker on a real D1 binding: the schema is migrated by the setup (once per isolate),
- * tokens and users live in D1 through `@latchkey/drizzle/d1`.
+ * tokens and users live in D1 through `@latchkey/drizzle/d1`, verified tokens are cached.
  *
  * - `POST /users` (public) `{ username }` creates a user and a token: `{ token }`;
  * - `GET /private` needs a token and answers the user's name and creation time;
@@ -38,7 +38,8 @@ export default withLatchkey(
   async (env: Env) => {
     await migrateD1(env.DB);
     const stores = d1Stores(env.DB);
-    tokens = createTokenService({ store: stores.tokens });
+    // The verified-token cache on, as the examples run it: the D1 store has the revocation feed.
+    tokens = createTokenService({ store: stores.tokens, cache: true });
     const api = createLatchkey({ authenticators: [tokenAuth({ tokens, users: stores.users })] });
     const open = api.with({ permissions: [allowAny] });
     return (request: Request) => (new URL(request.url).pathname === '/users' ? open : api);

@@ -68,13 +68,13 @@ export function sessionAuth<U extends AuthUser>(options: SessionAuthOptions<U>):
 
   return {
     name,
-    async authenticate(request) {
+    async authenticate(request, host) {
       const token = readCookie(request.headers.get('Cookie'), cookieName);
       if (!token) return skip();
-      const verified = await tokens.verify(token, 'session');
+      // A session token only: an API token in the cookie is as unknown as a random string.
+      const verified = await tokens.authenticate(token, 'session', users, host);
       if (!verified.ok) return skip();
-      const user = await users.findById(verified.record.userId);
-      if (!user || !user.isActive) return skip();
+      const { user } = verified;
       if (!isSafeMethod(request)) {
         const denial = csrf.check(request, token);
         if (denial) return fail(denial);

@@ -2,7 +2,7 @@
  * DRF's TokenAuthentication over hashed tokens: `Authorization: Token <token>`, or any
  * keyword (`Bearer` for RFC 6750 clients).
  */
-import { type Authenticator, fail, skip, success } from './authenticator.ts';
+import { type AuthenticationResult, type Authenticator, fail, type HostContext, skip, success } from './authenticator.ts';
 import { isVisibleAscii, parseAuthorization } from './authorization-header.ts';
 import type { BearerError } from '../errors.ts';
 import { withoutUndefined } from '../options.ts';
@@ -32,6 +32,27 @@ export function tokenChallenge(keyword: string, realm: string, error?: BearerErr
   return challenge;
 }
 
+/**
+ * The credentials of `header` when it is exactly `<keyword> <visible ASCII>`, the form
+ * every client sends, read without splitting or allocating beyond the slice; null for
+ * anything else, which `parseAuthorization` then reads the general way (and words its
+ * refusal). The keyword matches ASCII letters case-insensitively.
+ */
+function plainCredentials(header: string | null, lowerKeyword: string): string | null {
+  const start = lowerKeyword.length + 1;
+  if (header === null || header.length <= start || header.charCodeAt(start - 1) !== 0x20) return null;
+  for (let i = 0; i < lowerKeyword.length; i++) {
+    const code = header.charCodeAt(i);
+    // Upper-case ASCII letters fold to lower case; nothing else is folded.
+    if ((code >= 0x41 && code <= 0x5a ? code | 0x20 : code) !== lowerKeyword.charCodeAt(i)) return null;
+  }
+  for (let i = start; i < header.length; i++) {
+    const code = header.charCodeAt(i);
+    if (code < 0x21 || code > 0x7e) return null;
+  }
+  return header.slice(start);
+}
+
 /** Token authentication; the identity's `auth` is the token record. */
 export function tokenAuth<U extends AuthUser>(options: TokenAuthOptions<U>): Authenticator<U> {
   const { tokens, users, keyword, realm, name } = { keyword: 'Token', realm: 'api', name: 'token', ...withoutUndefined(options) };
@@ -39,9 +60,22 @@ export function tokenAuth<U extends AuthUser>(options: TokenAuthOptions<U>): Aut
   if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(keyword)) throw new RangeError('tokenAuth: keyword must be one word');
   if (realm.includes('"') || realm.includes('\\')) throw new RangeError('tokenAuth: realm must not contain quotes');
 
+  const lowerKeyword = keyword.toLowerCase();
+  const verify = async (credentials: string, host: HostContext): Promise<AuthenticationResult<U>> => {
+    // An API token only: a session's value in a header is as unknown as a random string.
+    const verified = await tokens.authenticate(credentials, 'api', users, host);
+    if (!verified.ok) return fail(verified.reason === 'inactive' ? 'User inactive or deleted.' : 'Invalid token.');
+    return success(verified.user, verified.record);
+  };
+
   return {
     name,
-    async authenticate(request) {
+    async authenticate(request, host) {
+      // The header is read once; only an unusual one is parsed again, the general way.
+      const raw = request.headers.get('Authorization');
+      const plain = plainCredentials(raw, lowerKeyword);
+      if (plain !== null) return verify(plain, host);
+      if (!raw) return skip();
       const header = parseAuthorization(request, keyword);
       switch (header.kind) {
         case 'absent':
@@ -54,11 +88,7 @@ export function tokenAuth<U extends AuthUser>(options: TokenAuthOptions<U>): Aut
       if (!isVisibleAscii(header.credentials)) {
         return fail('Invalid token header. Token string should not contain invalid characters.');
       }
-      const verified = await tokens.verify(header.credentials);
-      if (!verified.ok) return fail('Invalid token.');
-      const user = await users.findById(verified.record.userId);
-      if (!user || !user.isActive) return fail('User inactive or deleted.');
-      return success(user, verified.record);
+      return verify(header.credentials, host);
     },
     challenge: (error) => tokenChallenge(keyword, realm, error),
   };

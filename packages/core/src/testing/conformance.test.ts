@@ -20,6 +20,7 @@ function reorderingTokenStore(): TokenStore {
     revokeForUser: (userId, at) => inner.revokeForUser(userId, at),
     listForUser: async (userId) => (await inner.listForUser(userId)).map(reversed),
     purgeExpired: (now, revokedBefore) => inner.purgeExpired(now, revokedBefore),
+    revokedSince: (since, limit) => inner.revokedSince(since, limit),
   };
 }
 

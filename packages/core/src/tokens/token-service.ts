@@ -1,13 +1,24 @@
 /**
  * Issuing, verifying and revoking tokens on top of any `TokenStore`. All policy lives
- * here (format, digest, expiry, sliding refresh, per-user limit), so stores stay dumb.
+ * here (format, digest, purpose, expiry, sliding refresh, per-user limit, the verified-token
+ * cache), so stores stay dumb.
  */
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { constantTimeEqual } from '../constant-time.ts';
+import { logStoreFailure } from '../fail-closed.ts';
 import { withoutUndefined } from '../options.ts';
 import { type RandomBytes, webCryptoRandomBytes } from '../random.ts';
+import type { HostContext } from '../schemes/authenticator.ts';
+import type { AuthUser, UserStore } from '../users/user-store.ts';
 import { assertTokenPrefix, DEFAULT_TOKEN_PREFIX, digestToken, generateToken, isWellFormedToken } from './token.ts';
 import { TOKEN_PURPOSES, type TokenPurpose, type TokenRecord, type TokenStore } from './token-store.ts';
+import {
+  CachedRecord,
+  createVerifiedTokenCache,
+  resolveCacheOptions,
+  type TokenCacheOptions,
+  type TokenCacheView,
+} from './verified-token-cache.ts';
 
 /** Options for `createTokenService`. Durations are milliseconds. */
 export interface TokenServiceOptions {
@@ -39,6 +50,17 @@ export interface TokenServiceOptions {
   readonly now?: () => number;
   /** Random source for secrets and ids. Default Web Crypto's `getRandomValues`. */
   readonly randomBytes?: RandomBytes;
+  /**
+   * The verified-token cache (`verified-token-cache.ts` states its promise): `true` for the
+   * defaults, or its options. It needs a store with `revokedSince`. Default `false`: every
+   * request reads the store, so revocations and user changes anywhere are seen at once.
+   */
+  readonly cache?: boolean | TokenCacheOptions;
+  /**
+   * Told about failures no request waits for (a last-used write after the response, a
+   * background read of the revocation feed). Default: `console.error` with a short prefix.
+   */
+  readonly onError?: (error: unknown) => void;
 }
 
 /** What `TokenService.create` accepts. */
@@ -69,17 +91,46 @@ export type VerifyTokenResult =
   | { readonly ok: true; readonly record: TokenRecord }
   | { readonly ok: false; readonly reason: TokenRejection };
 
+/** The outcome of `TokenService.authenticate`: `"inactive"` when the user is inactive or gone. */
+export type AuthenticateTokenResult<U extends AuthUser> =
+  | { readonly ok: true; readonly record: TokenRecord; readonly user: U }
+  | { readonly ok: false; readonly reason: TokenRejection | 'inactive' };
+
+// Refusals carry nothing per request: one frozen object each.
+const MALFORMED = Object.freeze({ ok: false, reason: 'malformed' } as const);
+const UNKNOWN = Object.freeze({ ok: false, reason: 'unknown' } as const);
+const REVOKED = Object.freeze({ ok: false, reason: 'revoked' } as const);
+const EXPIRED = Object.freeze({ ok: false, reason: 'expired' } as const);
+const INACTIVE = Object.freeze({ ok: false, reason: 'inactive' } as const);
+
+// How many finished revocations a lookup in flight can still be checked against.
+const RECENT_REVOCATIONS = 256;
+
 /** The token operations every scheme, endpoint and command uses. */
 export interface TokenService {
   /** The token prefix, for schemes that look for tokens elsewhere than a header. */
   readonly prefix: string;
+  /** What the verified-token cache holds now, for tests and measurements; null when it is off. */
+  readonly cache: TokenCacheView | null;
   /** Issues a token; `{ ok: false, reason: "limit" }` at the per-user limit. */
   create(userId: string, input?: CreateTokenInput): Promise<CreateTokenResult>;
   /**
-   * Checks a presented token for one purpose (default `"api"`); writes to the store at
-   * most once per interval.
+   * Checks a presented token for one purpose (default `"api"`), always against the store
+   * (the cache serves `authenticate`); writes to the store at most once per interval.
    */
   verify(token: string, purpose?: TokenPurpose): Promise<VerifyTokenResult>;
+  /**
+   * Checks a presented token for one purpose and finds its user, as token and session
+   * authentication do: from the verified-token cache when it is on, else in one store
+   * round trip when the store joins `users` (`findWithUser`), else two. `host.waitUntil`,
+   * when the host has it, takes the last-used and refresh writes off the request.
+   */
+  authenticate<U extends AuthUser>(
+    token: string,
+    purpose: TokenPurpose,
+    users: UserStore<U>,
+    host?: HostContext,
+  ): Promise<AuthenticateTokenResult<U>>;
   /** Revokes one token by id; true if it existed. */
   revoke(id: string): Promise<boolean>;
   /** Revokes a token only if `userId` owns it; true if it did and it was revoked. */
@@ -112,9 +163,11 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     revokedRetention: 30 * 24 * 60 * 60 * 1000,
     now: Date.now as () => number,
     randomBytes: webCryptoRandomBytes,
+    cache: false as boolean | TokenCacheOptions,
+    onError: logStoreFailure as (error: unknown) => void,
     ...withoutUndefined(options),
   };
-  const { store, prefix, ttl, autoRefresh, minRefreshInterval, lastUsedInterval, maxTokensPerUser, revokedRetention, now, randomBytes } =
+  const { store, prefix, ttl, autoRefresh, minRefreshInterval, lastUsedInterval, maxTokensPerUser, revokedRetention, now, randomBytes, onError } =
     resolved;
   if (!store) throw new TypeError('createTokenService: store is required');
   assertTokenPrefix(prefix);
@@ -131,9 +184,91 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
 
   const isLive = (record: TokenRecord, at: number) =>
     record.revokedAt === null && (record.expiresAt === null || record.expiresAt > at);
+  const joined = typeof store.findWithUser === 'function' && store.joinedUsers !== undefined;
+  const cache =
+    resolved.cache === false ? null : createVerifiedTokenCache(store, resolveCacheOptions(resolved.cache === true ? {} : resolved.cache), now, onError);
+
+  // The checksum comes first: malformed input never reaches the store, nor the cache.
+  const digestOf = (token: string) => (isWellFormedToken(token, prefix) ? digestToken(token, secret) : null);
+
+  /** Why `record` (found for `digest`) is refused for `purpose` at `at`, or null if it is not. */
+  const refusal = (record: TokenRecord | null, digest: string, purpose: TokenPurpose, at: number) => {
+    // Re-checking the digest guards against a store that matches loosely.
+    if (!record || !constantTimeEqual(record.digest, digest) || record.purpose !== purpose) return UNKNOWN;
+    if (record.revokedAt !== null) return REVOKED;
+    // Expired records stay until purgeExpired: refusing them needs no write.
+    if (!isLive(record, at)) return EXPIRED;
+    return null;
+  };
+
+  /**
+   * Records use and slides expiry, writing at most once per interval so the hot path is a
+   * read. On a host with `waitUntil` (Workers) the write runs after the response.
+   */
+  const recordUse = (record: TokenRecord, at: number, host: HostContext | undefined): TokenRecord | Promise<TokenRecord> => {
+    let expiresAt = record.expiresAt;
+    let lastUsedAt = record.lastUsedAt;
+    if (autoRefresh && ttl !== null && record.expiresAt !== null && at + ttl - record.expiresAt >= minRefreshInterval) {
+      expiresAt = at + ttl;
+    }
+    if (lastUsedInterval !== null && (lastUsedAt === null || at - lastUsedAt >= lastUsedInterval)) {
+      lastUsedAt = at;
+    }
+    if (expiresAt === record.expiresAt && lastUsedAt === record.lastUsedAt) return record;
+    const write = store.touch(record.id, {
+      ...(expiresAt !== record.expiresAt && { expiresAt }),
+      ...(lastUsedAt !== record.lastUsedAt && lastUsedAt !== null && { lastUsedAt }),
+    });
+    const used = { ...record, expiresAt, lastUsedAt };
+    if (!host?.waitUntil) return write.then(() => used);
+    host.waitUntil(write.catch(onError));
+    return used;
+  };
+
+  // Revocations through this process, numbered: those in flight (oldest first, as a Map
+  // iterates) and the last RECENT_REVOCATIONS that finished. A lookup that overlapped one
+  // of them may have read the record just before the write, so it is refused instead:
+  // nothing is accepted after a revocation resolves.
+  let revocationSeq = 0;
+  const inFlight = new Map<number, (record: TokenRecord) => boolean>();
+  const finished: { readonly seq: number; readonly matches: (record: TokenRecord) => boolean }[] = [];
+  /** Taken when a lookup starts: the first revocation it may overlap. */
+  const mark = (): number => {
+    if (inFlight.size > 0) for (const seq of inFlight.keys()) return seq;
+    return revocationSeq + 1;
+  };
+  /** Whether a revocation that `record` matches overlapped the lookup that began at `since`. */
+  const revokedDuring = (since: number, record: TokenRecord): boolean => {
+    if (since > revocationSeq) return false;
+    for (const [seq, matches] of inFlight) if (seq >= since && matches(record)) return true;
+    // Forgotten history: refusing is the safe answer.
+    if (finished.length === RECENT_REVOCATIONS && finished[0]!.seq > since) return true;
+    return finished.some((revocation) => revocation.seq >= since && revocation.matches(record));
+  };
+
+  /**
+   * A revocation through this process. Lookups that span it are neither cached nor
+   * accepted, and cached entries it revoked are evicted before it resolves: the next
+   * request is refused.
+   */
+  const revoking = async <T>(write: (at: number) => Promise<T>, matches: (record: TokenRecord) => boolean): Promise<T> => {
+    const seq = ++revocationSeq;
+    inFlight.set(seq, matches);
+    cache?.invalidate();
+    try {
+      return await write(now());
+    } finally {
+      inFlight.delete(seq);
+      finished.push({ seq, matches });
+      if (finished.length > RECENT_REVOCATIONS) finished.shift();
+      cache?.invalidate();
+      cache?.evict(matches);
+    }
+  };
 
   return {
     prefix,
+    cache: cache && { get size() { return cache.size; }, digests: () => cache.digests() },
 
     async create(userId, input = {}) {
       const scopes = [...(input.scopes ?? [])];
@@ -167,43 +302,68 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     },
 
     async verify(token, purpose = 'api') {
-      // The checksum comes first: malformed input never reaches the store.
-      if (!isWellFormedToken(token, prefix)) return { ok: false, reason: 'malformed' };
-      const digest = digestToken(token, secret);
+      const digest = digestOf(token);
+      if (digest === null) return MALFORMED;
+      const since = mark();
       const record = await store.findByDigest(digest);
-      // Re-checking the digest guards against a store that matches loosely.
-      if (!record || !constantTimeEqual(record.digest, digest) || record.purpose !== purpose) {
-        return { ok: false, reason: 'unknown' };
-      }
-      if (record.revokedAt !== null) return { ok: false, reason: 'revoked' };
       const at = now();
-      // Expired records stay until purgeExpired: refusing them needs no write.
-      if (!isLive(record, at)) return { ok: false, reason: 'expired' };
-      // Writes happen at most once per interval, so the hot path is a single read.
-      let expiresAt = record.expiresAt;
-      let lastUsedAt = record.lastUsedAt;
-      if (autoRefresh && ttl !== null && record.expiresAt !== null && at + ttl - record.expiresAt >= minRefreshInterval) {
-        expiresAt = at + ttl;
-      }
-      if (lastUsedInterval !== null && (lastUsedAt === null || at - lastUsedAt >= lastUsedInterval)) {
-        lastUsedAt = at;
-      }
-      if (expiresAt === record.expiresAt && lastUsedAt === record.lastUsedAt) return { ok: true, record };
-      await store.touch(record.id, {
-        ...(expiresAt !== record.expiresAt && { expiresAt }),
-        ...(lastUsedAt !== record.lastUsedAt && lastUsedAt !== null && { lastUsedAt }),
-      });
-      return { ok: true, record: { ...record, expiresAt, lastUsedAt } };
+      const rejection = refusal(record, digest, purpose, at);
+      if (rejection !== null) return rejection;
+      const use = recordUse(record!, at, undefined);
+      const used = use instanceof Promise ? await use : use;
+      return revokedDuring(since, used) ? REVOKED : { ok: true, record: used };
     },
 
-    revoke: (id) => store.revoke(id, now()),
+    async authenticate<U extends AuthUser>(token: string, purpose: TokenPurpose, users: UserStore<U>, host?: HostContext) {
+      const digest = digestOf(token);
+      if (digest === null) return MALFORMED;
+      let at = now();
+      const since = mark();
+      if (cache !== null) {
+        const hit = cache.get(digest, users, at, host?.waitUntil);
+        const entry = hit instanceof Promise ? await hit : hit;
+        // The entry was verified for its own purpose; a token of another one is unknown here.
+        if (entry !== undefined && entry.purpose === purpose) {
+          const use = recordUse(entry, at, host);
+          const used = use instanceof Promise ? await use : use;
+          const record = used === entry ? entry : cache.refresh(entry, used);
+          if (revokedDuring(since, record)) return REVOKED;
+          // The entry was filled for this very user store: its user is a U.
+          return { ok: true as const, record, user: CachedRecord.userOf(entry) as U };
+        }
+      }
+      const ticket = cache?.ticket() ?? 0;
+      const startedAt = at;
+      let record: TokenRecord | null;
+      let user: U | null | undefined;
+      if (joined && users === (store.joinedUsers as UserStore)) {
+        // Same store, same table: the user really is a U.
+        const found = await store.findWithUser!(digest);
+        record = found?.record ?? null;
+        user = found?.user as U | null | undefined;
+      } else {
+        record = await store.findByDigest(digest);
+      }
+      at = now();
+      const rejection = refusal(record, digest, purpose, at);
+      if (rejection !== null) return rejection;
+      if (user === undefined) user = await users.findById(record!.userId);
+      if (!user || !user.isActive) return INACTIVE;
+      const use = recordUse(record!, at, host);
+      const used = use instanceof Promise ? await use : use;
+      if (revokedDuring(since, used)) return REVOKED;
+      cache?.put(ticket, used, user, users as UserStore, startedAt);
+      return { ok: true as const, record: used, user };
+    },
+
+    revoke: (id) => revoking((at) => store.revoke(id, at), (record) => record.id === id),
 
     async revokeOwned(userId, id) {
       const owned = (await store.listForUser(userId)).some((record) => record.id === id);
-      return owned && store.revoke(id, now());
+      return owned && revoking((at) => store.revoke(id, at), (record) => record.id === id);
     },
 
-    revokeAll: (userId) => store.revokeForUser(userId, now()),
+    revokeAll: (userId) => revoking((at) => store.revokeForUser(userId, at), (record) => record.userId === userId),
 
     async list(userId, purpose) {
       const at = now();

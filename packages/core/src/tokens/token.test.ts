@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandomBytes } from '../testing/host-fixture.ts';
-import { assertTokenPrefix, digestToken, generateToken, isWellFormedToken, TOKEN_SECRET_BYTES } from './token.ts';
+import { assertTokenPrefix, crc32, digestToken, generateToken, isWellFormedToken, TOKEN_SECRET_BYTES } from './token.ts';
 
 describe('token format', () => {
   const random = seededRandomBytes('format');
@@ -36,6 +36,25 @@ describe('token format', () => {
     expect(isWellFormedToken(`${token}A`, 'lk_')).toBe(false);
     expect(isWellFormedToken(`${token.slice(0, -2)}+/`, 'lk_')).toBe(false);
     expect(isWellFormedToken('', 'lk_')).toBe(false);
+  });
+
+  it('checksums with CRC-32 (IEEE), as GitHub tokens do', () => {
+    // The standard check value: CRC-32 of "123456789".
+    expect(crc32('123456789')).toBe(0xcbf43926);
+    expect(crc32('')).toBe(0);
+    const token = generateToken('lk_', random);
+    const crc = crc32(token, token.length - 6);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const digits = [...token.slice(-6)].map((c) => alphabet.indexOf(c));
+    expect(digits.reduce((value, digit) => value * 64 + digit, 0)).toBe(crc);
+  });
+
+  it('refuses characters beyond ASCII and a checksum off by one digit', () => {
+    const token = generateToken('lk_', random);
+    expect(isWellFormedToken(`${token.slice(0, 10)}\u00e9${token.slice(11)}`, 'lk_')).toBe(false);
+    expect(isWellFormedToken(`${token.slice(0, 10)}\u0141${token.slice(11)}`, 'lk_')).toBe(false);
+    const last = token.at(-1)!;
+    expect(isWellFormedToken(token.slice(0, -1) + (last === '_' ? '-' : '_'), 'lk_')).toBe(false);
   });
 
   it('refuses prefixes that would make tokens ambiguous or unsafe in a header', () => {

@@ -6,9 +6,12 @@
  *   slow, salted hashing that passwords need buys nothing here.
  * - prefix: short and readable (default `lk_`), so secret scanners and humans recognise a
  *   leaked Latchkey token.
- * - checksum: the first 6 base64url characters of SHA-256(prefix + secret). Typos, random
- *   strings and tokens from other systems fail it without touching the store, so garbage
- *   costs one hash and no I/O. It is not a secret and proves nothing about validity.
+ * - checksum: CRC-32 of prefix + secret, as 6 base64url characters (GitHub's token format
+ *   uses CRC-32 the same way). Typos, random strings and tokens from other systems fail it
+ *   without touching the store, so garbage costs a few hundred nanoseconds and no I/O. It
+ *   is not a secret and proves nothing about validity, so it need not be cryptographic:
+ *   the digest behind it is. (Before this, the checksum was SHA-256's first bytes; tokens
+ *   of that format are refused. Nothing had been released.)
  */
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -22,34 +25,69 @@ export const DEFAULT_TOKEN_PREFIX = 'lk_';
 export const TOKEN_SECRET_BYTES = 32;
 const SECRET_LENGTH = 43;
 const CHECKSUM_LENGTH = 6;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const PREFIX = /^[A-Za-z0-9_]{0,16}$/;
+
+// The base64url value of each character code below 128, or -1.
+const BASE64URL_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) BASE64URL_VALUE[ALPHABET.charCodeAt(i)] = i;
+
+// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), one table entry per byte value.
+// Signed 32-bit throughout: engines keep int32 in registers, while values above 2^31
+// would become doubles.
+const CRC_TABLE = new Int32Array(256);
+for (let n = 0; n < 256; n++) {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  CRC_TABLE[n] = c;
+}
+
+/** CRC-32 of the first `end` characters of `text`, which are ASCII; unsigned. */
+export function crc32(text: string, end = text.length): number {
+  let crc = -1;
+  for (let i = 0; i < end; i++) crc = CRC_TABLE[(crc ^ text.charCodeAt(i)) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
+}
 
 /** Throws a `RangeError` unless `prefix` is 0–16 characters of `[A-Za-z0-9_]`. */
 export function assertTokenPrefix(prefix: string): void {
   if (!PREFIX.test(prefix)) throw new RangeError('token prefix must be 0-16 characters of [A-Za-z0-9_]');
 }
 
-function checksum(prefix: string, secret: string): string {
-  // Six bytes encode to eight characters whose first six are the checksum: encoding the
-  // whole digest would triple the work on every request for nothing.
-  return bytesToBase64Url(sha256(utf8ToBytes(prefix + secret)).subarray(0, 6)).slice(0, CHECKSUM_LENGTH);
+// The checksum's 6 characters carry the CRC's 32 bits, most significant first.
+function checksumDigit(crc: number, position: number): number {
+  return (crc >>> (6 * (CHECKSUM_LENGTH - 1 - position))) & 63;
 }
 
 /** A new token: `prefix` + 32 random bytes + checksum. */
 export function generateToken(prefix: string, randomBytes: RandomBytes): string {
-  const secret = bytesToBase64Url(randomBytes(TOKEN_SECRET_BYTES));
-  return prefix + secret + checksum(prefix, secret);
+  const body = prefix + bytesToBase64Url(randomBytes(TOKEN_SECRET_BYTES));
+  const crc = crc32(body);
+  let checksum = '';
+  for (let i = 0; i < CHECKSUM_LENGTH; i++) checksum += ALPHABET[checksumDigit(crc, i)];
+  return body + checksum;
 }
 
-/** True when `token` has this prefix, the right length and alphabet, and a valid checksum. */
+/**
+ * True when `token` has this prefix, the right length and alphabet, and a valid checksum.
+ * One pass over the characters, nothing allocated: it runs on every request.
+ */
 export function isWellFormedToken(token: string, prefix: string): boolean {
-  if (token.length !== prefix.length + SECRET_LENGTH + CHECKSUM_LENGTH) return false;
-  if (!token.startsWith(prefix)) return false;
-  const body = token.slice(prefix.length);
-  if (!BASE64URL.test(body)) return false;
-  const secret = body.slice(0, SECRET_LENGTH);
-  return body.slice(SECRET_LENGTH) === checksum(prefix, secret);
+  const end = prefix.length + SECRET_LENGTH;
+  if (token.length !== end + CHECKSUM_LENGTH || !token.startsWith(prefix)) return false;
+  let crc = -1;
+  for (let i = 0; i < prefix.length; i++) crc = CRC_TABLE[(crc ^ token.charCodeAt(i)) & 0xff]! ^ (crc >>> 8);
+  for (let i = prefix.length; i < end; i++) {
+    const code = token.charCodeAt(i);
+    if (code >= 128 || BASE64URL_VALUE[code]! < 0) return false;
+    crc = CRC_TABLE[(crc ^ code) & 0xff]! ^ (crc >>> 8);
+  }
+  crc ^= -1;
+  for (let i = 0; i < CHECKSUM_LENGTH; i++) {
+    const code = token.charCodeAt(end + i);
+    if (code >= 128 || BASE64URL_VALUE[code] !== checksumDigit(crc, i)) return false;
+  }
+  return true;
 }
 
 /**
