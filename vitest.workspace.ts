@@ -19,6 +19,7 @@ export default [
   { extends: true, test: { name: 'redis', include: ['packages/redis/src/**/*.test.ts'] } },
   { extends: true, test: { name: 'two-factor', include: ['packages/two-factor/src/**/*.test.ts'] } },
   { extends: true, test: { name: 'signatures', include: ['packages/signatures/src/**/*.test.ts'] } },
+  { extends: true, test: { name: 'jwt', include: ['packages/jwt/src/**/*.test.ts'] } },
   { extends: true, test: { name: 'hono', include: ['packages/hono/src/**/*.test.ts'] } },
   { extends: true, test: { name: 'cloudflare', include: ['packages/cloudflare/test/**/*.test.ts'] } },
   { extends: true, test: { name: 'docs', include: ['scripts/**/*.test.ts'] } },

@@ -29,6 +29,7 @@ const READMES: Record<string, 'node' | 'bun' | 'workers' | 'deno'> = {
   'packages/signatures/README.md': 'node',
   'examples/node-hono/README.md': 'node',
   'packages/redis/README.md': 'node',
+  'packages/jwt/README.md': 'node',
 };
 
 const TYPES = {

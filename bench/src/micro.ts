@@ -18,6 +18,7 @@ import {
   type UserStore,
 } from '@latchkey/core';
 import { openLibsqlStores } from '@latchkey/drizzle/libsql';
+import { createJwtService, createKeySet, generateSigningKey, jwtAuth, type KeyInput, MemoryRefreshTokenStore } from '@latchkey/jwt';
 import { DrizzleTokenStore } from '@latchkey/drizzle';
 import { createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
@@ -81,6 +82,17 @@ async function subject(store: TokenStore, users: UserStore, username: string, ca
 
 const hex = (buffer: ArrayBuffer) => Buffer.from(buffer).toString('hex');
 
+/** A JWT pipeline over `memory`'s user store signing with `key`, and an access token it issued. */
+async function jwtSubject(memory: Subject, key: KeyInput) {
+  const jwt = createJwtService({ keys: createKeySet({ keys: [key] }), refreshTokens: new MemoryRefreshTokenStore() });
+  const user = (await memory.users.findById(memory.userId))!;
+  const { access } = await jwt.issuePair(user);
+  const pipeline = createLatchkey({ authenticators: [jwtAuth({ jwt, users: memory.users })] });
+  const request = new Request('http://127.0.0.1/', { headers: { authorization: `Bearer ${access}` } });
+  if (!(await pipeline.run(request)).ok) throw new Error('bench JWT refused');
+  return { pipeline, request };
+}
+
 export async function runMicro(options: MicroOptions): Promise<MicroResult[]> {
   const { minTimeNs, log } = options;
   const results: MicroResult[] = [];
@@ -121,6 +133,11 @@ export async function runMicro(options: MicroOptions): Promise<MicroResult[]> {
     await time(group, 'verify-memory', 'verify(): memory', 'run-memory', () => memory.service.verify(memory.token));
     await time(group, 'run-memory', 'run(): memory, whole pipeline', 'run-memory', () => memory.pipeline.run(memoryRequest));
     await time(group, 'run-memory-cache', 'run(): memory, cache hit', 'digest-noble', () => memoryCached.pipeline.run(memoryCachedRequest));
+    // JWTs beside the stored tokens: a signature check instead of a token lookup, same user lookup.
+    const hs256 = await jwtSubject(memory, { kid: 'bench-hs', alg: 'HS256', secret: 'bench-hs256-secret-of-at-least-32-bytes' });
+    const eddsa = await jwtSubject(memory, { kid: 'bench-ed', alg: 'EdDSA', privateJwk: await generateSigningKey('EdDSA') });
+    await time(group, 'run-jwt-hs256', 'run(): JWT HS256, memory users', 'run-memory', () => hs256.pipeline.run(hs256.request));
+    await time(group, 'run-jwt-eddsa', 'run(): JWT EdDSA, memory users', 'run-memory', () => eddsa.pipeline.run(eddsa.request));
     await time(group, 'lookup-libsql', `token lookup: libSQL file (${libsqlStores.driver})`, 'run-libsql', () => libsql.store.findByDigest(libsqlDigest));
     // The same lookup without Drizzle's query builder and row mapping, to show what they cost.
     const rawLookup = { sql: 'SELECT * FROM latchkey_tokens WHERE digest = ?', args: [libsqlDigest] };

@@ -20,7 +20,17 @@ import {
 } from '@latchkey/core';
 import { authEndpoints, latchkey } from '@latchkey/hono';
 import type { ReplayStore, SigningKeyStore } from '@latchkey/signatures';
+import {
+  createJwtEndpoints,
+  createJwtService,
+  createKeySet,
+  jwksEndpoint,
+  jwtAuth,
+  MemoryRefreshTokenStore,
+  type RefreshTokenStore,
+} from '@latchkey/jwt';
 import { type Context, Hono } from 'hono';
+import type { JWK } from 'jose';
 import { signedRoutes } from './signed.ts';
 import { type DemoAccountOptions, demoAccountEndpoints } from './account.ts';
 import { type DemoSignInOptions, demoSignIn } from './sign-in.ts';
@@ -49,14 +59,21 @@ export interface AppOptions<U extends AuthUser> {
   readonly account?: DemoAccountOptions;
   /** Emailed login codes, magic links and TOTP two-factor. Default off. */
   readonly signIn?: DemoSignInOptions;
+  /** The private JWK (EdDSA, ES256 or RS256) that signs JWTs; its public half is published. Default none: no JWT routes. */
+  readonly jwtSigningKey?: JWK & { readonly alg: 'EdDSA' | 'ES256' | 'RS256' };
+  /** Where JWT refresh tokens (digests) live. Default a `MemoryRefreshTokenStore` (the server uses the libSQL one). */
+  readonly refreshTokens?: RefreshTokenStore;
 }
 
 /** Lifetime of a token obtained from the demo: ten hours, knox's default. */
 export const TOKEN_TTL_MS = 10 * 60 * 60 * 1000;
 
-/** Builds the demo's Hono app: `/` public, `/api/me` and `/api/admin` protected, `/auth/*` the token endpoints. */
+/**
+ * Builds the demo's Hono app: `/` public, `/api/me` and `/api/admin` protected, `/auth/*` the
+ * token endpoints, `/auth/jwt/*` the JWT endpoints, `/.well-known/jwks.json` the public key.
+ */
 export function createApp<U extends AuthUser>(options: AppOptions<U>) {
-  const { users, clientAddress } = options;
+  const { users, clientAddress, jwtSigningKey } = options;
   // One login throttle for every password check (the login endpoints and Basic alike).
   const throttle = loginThrottle({ store: options.throttles ?? new MemoryThrottleStore() });
   const passwords = options.passwords ?? createPasswordHasher();
@@ -67,7 +84,16 @@ export function createApp<U extends AuthUser>(options: AppOptions<U>) {
   // Token first: its challenge is what a 401 answers with. Basic is there for curl -u, and
   // refuses users with TOTP on: it has no second call to carry the code.
   const basic = basicAuth({ users, passwords, throttle, ...(signIn && { secondFactor: signIn.totp }) });
-  const base = createLatchkey<U>({ authenticators: [tokenAuth({ tokens, users }), basic] });
+  const keys = jwtSigningKey && createKeySet({ keys: [{ kid: jwtSigningKey.kid ?? 'demo-1', alg: jwtSigningKey.alg, privateJwk: jwtSigningKey }] });
+  const jwt = keys && createJwtService({ keys, refreshTokens: options.refreshTokens ?? new MemoryRefreshTokenStore() });
+  // JWTs come as `Bearer`, after the Token scheme whose challenge answers 401s.
+  const base = createLatchkey<U>({ authenticators: [tokenAuth({ tokens, users }), ...(jwt ? [jwtAuth({ jwt, users })] : []), basic] });
+  // POST /auth/jwt/create, /refresh, /verify, /blacklist (simplejwt's views) and the JWKS. With
+  // TOTP on, a pair needs the code too, as every other login does.
+  const jwtRoutes = jwt && keys && [
+    createJwtEndpoints({ jwt, users, passwords, throttle, ...(signIn && { secondFactor: signIn.totp }) }),
+    jwksEndpoint(keys),
+  ];
   const hostOptions = clientAddress ? { clientAddress } : {};
 
   const app = new Hono()
@@ -78,11 +104,13 @@ export function createApp<U extends AuthUser>(options: AppOptions<U>) {
         hostOptions,
       ),
     )
+    .use((_c, next) => next(), ...(jwtRoutes ?? []).map((endpoints) => authEndpoints(endpoints, hostOptions)))
     .get('/', latchkey(base.with({ permissions: [allowAny] }), hostOptions), (c) =>
       c.json({
         hello: c.var.user?.username ?? 'anonymous',
         routes: {
           'POST /auth/token': 'obtain a token: {"username", "password"}',
+          'POST /auth/jwt/create': 'obtain a JWT pair: {"username", "password"}',
           'GET /api/me': 'who you are (needs a token)',
           'GET /api/admin': 'staff only',
           'GET|POST /api/signed': 'a signed request: Hawk or RFC 9421 (keys from latchkey createkey)',

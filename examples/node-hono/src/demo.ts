@@ -15,7 +15,7 @@ export async function ensureDemoUser<U extends AuthUser>(users: UserStore<U>, pa
   return (await users.createUser({ username: DEMO_USERNAME, passwordHash, email: DEMO_EMAIL })) !== null;
 }
 
-/** The walk-through: obtain a token, use it, see the 401 without it. */
+/** The walk-through: obtain a token (or a JWT pair), use it, see the 401 without it. */
 export function walkThrough(origin: string): string {
   const credentials = JSON.stringify({ username: DEMO_USERNAME, password: DEMO_PASSWORD });
   return [
@@ -25,6 +25,9 @@ export function walkThrough(origin: string): string {
     `  curl -s -X POST ${origin}/auth/token -H 'Content-Type: application/json' -d '${credentials}'`,
     '  # 2. Call a protected route with it',
     `  curl -s ${origin}/api/me -H 'Authorization: Token <token>'`,
+    '  # JWT: a pair {"refresh", "access"}, then the access token as Bearer (README: refresh, verify, blacklist)',
+    `  curl -s -X POST ${origin}/auth/jwt/create -H 'Content-Type: application/json' -d '${credentials}'`,
+    `  curl -s ${origin}/api/me -H 'Authorization: Bearer <access>'`,
     '  # 3. Without it: 401 and a WWW-Authenticate challenge',
     `  curl -si ${origin}/api/me`,
     '',

@@ -10,11 +10,13 @@
  * LATCHKEY_LINK_BASE (where mailed links point; default the origin it listens on),
  * LATCHKEY_SECRET_KEY (base64 of 32 bytes: the server key sealing TOTP seeds and Hawk /
  * hmac-sha256 secrets at rest; default a key made on first run and kept in `secret.key` beside
- * the database — set it to use `latchkey createkey --hawk`).
+ * the database — set it to use `latchkey createkey --hawk`), LATCHKEY_JWT_KEY (a private JWK as
+ * JSON that signs JWTs; default a new Ed25519 key per start).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createPasswordHasher, createSecretBox } from '@latchkey/core';
+import { generateSigningKey } from '@latchkey/jwt';
 import { openStores } from '@latchkey/drizzle/open';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app.ts';
@@ -60,6 +62,11 @@ const authToken = process.env.LATCHKEY_DATABASE_AUTH_TOKEN;
 const stores = await openStores({ url, secrets, ...(authToken && { authToken }) });
 const passwords = createPasswordHasher();
 const created = await ensureDemoUser(stores.users, passwords);
+// LATCHKEY_JWT_KEY: a private JWK as JSON. Without one a new Ed25519 key is made per start,
+// so JWTs last until the server stops.
+const jwtSigningKey = process.env.LATCHKEY_JWT_KEY
+  ? JSON.parse(process.env.LATCHKEY_JWT_KEY)
+  : { ...(await generateSigningKey('EdDSA')), alg: 'EdDSA', kid: `demo-${new Date().toISOString().slice(0, 10)}` };
 // Built once listening, when the origin that mailed links point at is known (PORT=0 picks it).
 let app: ReturnType<typeof createApp> | undefined;
 const server = createAdaptorServer({
@@ -85,6 +92,9 @@ server.listen(port, hostname, () => {
   const shown = ['127.0.0.1', '::1', '0.0.0.0', '::'].includes(hostname) ? 'localhost' : hostname;
   const origin = `http://${shown.includes(':') ? `[${shown}]` : shown}:${actual}`;
   app = createApp({
+    jwtSigningKey,
+    // Refresh tokens in the libSQL file; on Postgres (no refresh-token store there yet) in memory.
+    ...(stores.refreshTokens && { refreshTokens: stores.refreshTokens }),
     tokens: stores.tokens,
     users: stores.users,
     throttles: stores.throttles,

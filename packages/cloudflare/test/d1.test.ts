@@ -19,7 +19,7 @@ describe('withLatchkey on a real D1 binding, in workerd', () => {
   it('migrates the schema from inside the worker', async () => {
     const db = await mf.getD1Database('DB');
     const { results } = await db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'latchkey_%' ORDER BY name`).all();
-    expect(results.map((row) => row.name)).toEqual(['latchkey_nonces', 'latchkey_one_time_tokens', 'latchkey_signing_keys', 'latchkey_throttles', 'latchkey_tokens', 'latchkey_totp', 'latchkey_totp_backup_codes', 'latchkey_users']);
+    expect(results.map((row) => row.name)).toEqual(['latchkey_nonces', 'latchkey_one_time_tokens', 'latchkey_refresh_tokens', 'latchkey_revoked_families', 'latchkey_signing_keys', 'latchkey_throttles', 'latchkey_tokens', 'latchkey_totp', 'latchkey_totp_backup_codes', 'latchkey_users']);
   });
 
   it('stores the token digest in D1, never the token', async () => {

@@ -11,15 +11,29 @@ export interface BearerError {
   readonly scope?: string;
 }
 
-/** Base of every refusal: an HTTP status and a human-readable `detail`. */
+/** Options every refusal takes: a `cause`, and JSON fields to send beside `detail`. */
+export interface LatchkeyErrorOptions extends ErrorOptions {
+  /**
+   * Further members of the JSON body, after `detail` (simplejwt's `code` and `messages`).
+   * Never a credential. Default none.
+   */
+  readonly fields?: Readonly<Record<string, unknown>>;
+}
+
+/** Base of every refusal: an HTTP status, a human-readable `detail`, and any further body fields. */
 export abstract class LatchkeyError extends Error {
   abstract readonly status: number;
+  /** Sent in the JSON body after `detail`; `{}` for most refusals. */
+  readonly fields: Readonly<Record<string, unknown>>;
   constructor(
     readonly detail: string,
-    options?: ErrorOptions,
+    options?: LatchkeyErrorOptions,
   ) {
     super(detail, options);
     this.name = new.target.name;
+    // `detail` is the refusal's own; a field of that name must not replace it.
+    const { detail: _ignored, ...fields } = options?.fields ?? {};
+    this.fields = Object.freeze(fields);
   }
 }
 
@@ -36,8 +50,9 @@ export class AuthenticationFailed extends LatchkeyError {
      * `headers` are added to the 401 (RFC 9421's `Accept-Signature`). Never a secret.
      */
     readonly hint: AuthenticationHint = {},
+    options?: LatchkeyErrorOptions,
   ) {
-    super(detail);
+    super(detail, options);
   }
 }
 

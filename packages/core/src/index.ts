@@ -31,6 +31,7 @@ export {
   type AuthenticationHint,
   type BearerError,
   LatchkeyError,
+  type LatchkeyErrorOptions,
   NotAuthenticated,
   PermissionDenied,
   StoreUnavailable,
@@ -144,6 +145,8 @@ export {
   ValidationFailed,
 } from './endpoints/http-errors.ts';
 export { defaultLoginThrottle, type LoginThrottle, loginThrottle, type LoginThrottleOptions } from './endpoints/login-throttle.ts';
+// Refusals as endpoint groups in other packages (@latchkey/jwt) answer them, as core's do.
+export { refusalResponse } from './endpoints/respond.ts';
 export type { AccountOptions, AccountUserStore } from './endpoints/account/account.ts';
 export { type AccountMailInput, type AccountMailKind, composeAccountEmail, type ComposeEmail } from './endpoints/account/account-mail.ts';
 export type { AccountThrottleOptions } from './endpoints/account/account-throttle.ts';

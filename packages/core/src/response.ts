@@ -30,7 +30,7 @@ export function errorResponse(error: LatchkeyError, challenge: string | null): R
   }
   if (error instanceof Throttled) headers.set('Retry-After', String(error.wait));
   if (error instanceof MethodNotAllowed) headers.set('Allow', error.allow.join(', '));
-  return jsonResponse({ detail: error.detail }, status, headers);
+  return jsonResponse({ detail: error.detail, ...error.fields }, status, headers);
 }
 
 /**

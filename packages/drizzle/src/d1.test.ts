@@ -2,6 +2,7 @@
 // against a real D1 binding, migrations applied from Node and from inside a Worker.
 import { fileURLToPath } from 'node:url';
 import { oneTimeStoreConformance, throttleStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { refreshTokenStoreConformance } from '@latchkey/jwt/testing';
 import { totpStoreConformance } from '@latchkey/two-factor/testing';
 import { createSecretBox } from '@latchkey/signatures';
 import { replayStoreConformance, signingKeyStoreConformance } from '@latchkey/signatures/testing';
@@ -12,7 +13,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { d1Stores, migrateD1 } from './d1.ts';
 import { migrations } from './migrations.ts';
 import { DrizzleReplayStore } from './replay-store.ts';
-import { latchkeyNonces, latchkeyOneTimeTokens, latchkeySigningKeys, latchkeyThrottles, latchkeyTokens, latchkeyUsers } from './schema.ts';
+import {
+  latchkeyNonces,
+  latchkeyOneTimeTokens,
+  latchkeyRefreshTokens,
+  latchkeyRevokedFamilies,
+  latchkeySigningKeys,
+  latchkeyThrottles,
+  latchkeyTokens,
+  latchkeyUsers,
+} from './schema.ts';
 import { DrizzleSigningKeyStore } from './signing-key-store.ts';
 
 // Compatibility dates after 2026-05-03 make this workerd hang (see TOOLCHAIN.md).
@@ -62,6 +72,8 @@ describe('D1 (workerd through Miniflare)', () => {
       stores.db.delete(latchkeyUsers),
       stores.db.delete(latchkeyOneTimeTokens),
       stores.db.delete(latchkeyThrottles),
+      stores.db.delete(latchkeyRefreshTokens),
+      stores.db.delete(latchkeyRevokedFamilies),
     ]);
     return stores;
   };
@@ -73,6 +85,7 @@ describe('D1 (workerd through Miniflare)', () => {
   for (const c of userStoreConformance(async () => (await fresh()).users)) it(c.name, c.run);
   for (const c of throttleStoreConformance(async () => (await fresh()).throttles)) it(c.name, c.run);
   for (const c of oneTimeStoreConformance(async () => (await fresh()).oneTime)) it(c.name, c.run);
+  for (const c of refreshTokenStoreConformance(async () => (await fresh()).refreshTokens)) it(`refresh tokens: ${c.name}`, c.run);
   // Its cases draw fresh user ids, so the shared tables need no emptying.
   for (const c of totpStoreConformance(async () => d1Stores(binding).totp)) it(c.name, c.run);
   const secrets = createSecretBox(new Uint8Array(32).fill(5));

@@ -7,6 +7,7 @@ import { migrate } from './migrate.ts';
 import { DrizzleOneTimeStore } from './one-time-store.ts';
 import { DrizzleThrottleStore } from './throttle-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
+import { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
 import { DrizzleTotpStore } from './totp-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
 
@@ -24,6 +25,8 @@ export interface D1Stores {
   readonly oneTime: DrizzleOneTimeStore;
   /** TOTP two-factor state in `latchkey_totp`, for `createTotp({ store })` of `@latchkey/two-factor`. */
   readonly totp: DrizzleTotpStore;
+  /** `@latchkey/jwt`'s refresh tokens, for `createJwtService({ refreshTokens })`. */
+  readonly refreshTokens: DrizzleRefreshTokenStore;
 }
 
 // A Worker sees the same binding object on every request of an isolate: build the stores
@@ -42,6 +45,7 @@ export function d1Stores(binding: AnyD1Database): D1Stores {
       users,
       oneTime: new DrizzleOneTimeStore(db),
       totp: new DrizzleTotpStore(db),
+      refreshTokens: new DrizzleRefreshTokenStore(db),
       throttles: new DrizzleThrottleStore(db),
     };
     storesByBinding.set(binding, stores);

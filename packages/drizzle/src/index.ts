@@ -7,7 +7,19 @@
 export { migrate } from './migrate.ts';
 export { DrizzleOneTimeStore } from './one-time-store.ts';
 export { DrizzleReplayStore } from './replay-store.ts';
-export { latchkeyNonces, latchkeyOneTimeTokens, latchkeySigningKeys, latchkeyThrottles, latchkeyTokens, latchkeyTotp, latchkeyTotpBackupCodes, latchkeyUsers } from './schema.ts';
+export { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
+export {
+  latchkeyNonces,
+  latchkeyOneTimeTokens,
+  latchkeyRefreshTokens,
+  latchkeyRevokedFamilies,
+  latchkeySigningKeys,
+  latchkeyThrottles,
+  latchkeyTokens,
+  latchkeyTotp,
+  latchkeyTotpBackupCodes,
+  latchkeyUsers,
+} from './schema.ts';
 export { DrizzleSigningKeyStore, type DrizzleSigningKeyStoreOptions } from './signing-key-store.ts';
 export { DrizzleThrottleStore, type DrizzleThrottleStoreOptions } from './throttle-store.ts';
 export { DrizzleTotpStore } from './totp-store.ts';

@@ -20,6 +20,7 @@ import { DrizzleSigningKeyStore } from './signing-key-store.ts';
 import { type SqliteStores, type SqliteStoresOptions, syncStores } from './sqlite-stores.ts';
 import { DrizzleThrottleStore } from './throttle-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
+import { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
 import { DrizzleTotpStore } from './totp-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
 
@@ -112,6 +113,7 @@ export async function openLibsqlStores(options: LibsqlStoresOptions = {}): Promi
       users,
       oneTime: new DrizzleOneTimeStore(db),
       totp: new DrizzleTotpStore(db),
+      refreshTokens: new DrizzleRefreshTokenStore(db),
       signingKeys: new DrizzleSigningKeyStore(db, options.secrets === undefined ? {} : { secrets: options.secrets }),
       nonces: new DrizzleReplayStore(db),
       throttles: new DrizzleThrottleStore(db),

@@ -57,7 +57,7 @@ describe('migrate', () => {
     const tables = await db.$client.execute(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'latchkey_%' ORDER BY name",
     );
-    expect(tables.rows.map((row) => row[0])).toEqual(['latchkey_nonces', 'latchkey_one_time_tokens', 'latchkey_signing_keys', 'latchkey_throttles', 'latchkey_tokens', 'latchkey_totp', 'latchkey_totp_backup_codes', 'latchkey_users']);
+    expect(tables.rows.map((row) => row[0])).toEqual(['latchkey_nonces', 'latchkey_one_time_tokens', 'latchkey_refresh_tokens', 'latchkey_revoked_families', 'latchkey_signing_keys', 'latchkey_throttles', 'latchkey_tokens', 'latchkey_totp', 'latchkey_totp_backup_codes', 'latchkey_users']);
     expect(await history(db)).toEqual(expectedHistory);
   });
 

@@ -54,5 +54,18 @@ export const migrations: readonly MigrationMeta[] = [
     "bps": true,
     "folderMillis": 1796124263081,
     "hash": "627b17b3d950548e984f012b3a935d6a1dc8286c5da534d9c257464329c1352a"
+  },
+  {
+    "sql": [
+      "CREATE TABLE `latchkey_refresh_tokens` (\n\t`digest` text PRIMARY KEY NOT NULL,\n\t`family_id` text NOT NULL,\n\t`user_id` text NOT NULL,\n\t`state` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`expires_at` integer NOT NULL\n);\n",
+      "\nCREATE INDEX `latchkey_refresh_tokens_family_id_idx` ON `latchkey_refresh_tokens` (`family_id`);",
+      "\nCREATE INDEX `latchkey_refresh_tokens_user_id_idx` ON `latchkey_refresh_tokens` (`user_id`);",
+      "\nCREATE INDEX `latchkey_refresh_tokens_expires_at_idx` ON `latchkey_refresh_tokens` (`expires_at`);",
+      "\nCREATE TABLE `latchkey_revoked_families` (\n\t`family_id` text PRIMARY KEY NOT NULL,\n\t`access_until` integer NOT NULL\n);\n",
+      "\nCREATE INDEX `latchkey_revoked_families_access_until_idx` ON `latchkey_revoked_families` (`access_until`);"
+    ],
+    "bps": true,
+    "folderMillis": 1796124787315,
+    "hash": "06ca0c9087feabd0b341b74f41c9f82a68f009706e0ad2e70abaf87ea42ae213"
   }
 ];

@@ -12,6 +12,7 @@ import type { PostgresReplayStore } from './postgres/replay-store.ts';
 import type { PostgresSigningKeyStore } from './postgres/signing-key-store.ts';
 import type { PostgresTotpStore } from './postgres/totp-store.ts';
 import type { PostgresUserStore } from './postgres/user-store.ts';
+import type { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
 import type { DrizzleReplayStore } from './replay-store.ts';
 import type { DrizzleSigningKeyStore } from './signing-key-store.ts';
 import type { DrizzleTotpStore } from './totp-store.ts';
@@ -44,6 +45,8 @@ export interface OpenStores {
   readonly nonces: DrizzleReplayStore | PostgresReplayStore;
   /** Counters shared by every process on the database: for the throttles' `store`. */
   readonly throttles: ThrottleStore;
+  /** `@latchkey/jwt`'s refresh tokens; null on Postgres, which has no refresh-token store yet. */
+  readonly refreshTokens: DrizzleRefreshTokenStore | null;
   /** Closes the connections. */
   close(): Promise<void>;
 }
@@ -54,7 +57,7 @@ export async function openStores(options: OpenStoresOptions): Promise<OpenStores
   const secrets = options.secrets === undefined ? {} : { secrets: options.secrets };
   if (isPostgresUrl(options.url)) {
     const { tokens, users, oneTime, totp, signingKeys, nonces, throttles, close } = await openPostgresStores({ url: options.url, migrate, ...secrets });
-    return { kind: 'postgres', tokens, users, oneTime, totp, signingKeys, nonces, throttles, close };
+    return { kind: 'postgres', tokens, users, oneTime, totp, signingKeys, nonces, throttles, refreshTokens: null, close };
   }
   const opened = await openLibsqlStores({
     url: options.url,
@@ -62,6 +65,6 @@ export async function openStores(options: OpenStoresOptions): Promise<OpenStores
     ...(options.authToken !== undefined && { authToken: options.authToken }),
     ...secrets,
   });
-  const { tokens, users, oneTime, totp, signingKeys, nonces, throttles } = opened;
-  return { kind: 'libsql', tokens, users, oneTime, totp, signingKeys, nonces, throttles, close: async () => opened.close() };
+  const { tokens, users, oneTime, totp, signingKeys, nonces, throttles, refreshTokens } = opened;
+  return { kind: 'libsql', tokens, users, oneTime, totp, signingKeys, nonces, throttles, refreshTokens, close: async () => opened.close() };
 }

@@ -14,6 +14,7 @@ import { DrizzleReplayStore } from './replay-store.ts';
 import { DrizzleSigningKeyStore } from './signing-key-store.ts';
 import { DrizzleThrottleStore } from './throttle-store.ts';
 import { DrizzleTokenStore } from './token-store.ts';
+import { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
 import { DrizzleTotpStore } from './totp-store.ts';
 import { DrizzleUserStore } from './user-store.ts';
 
@@ -44,6 +45,8 @@ export interface SqliteStores {
   readonly oneTime: DrizzleOneTimeStore;
   /** TOTP two-factor state in `latchkey_totp`, for `createTotp({ store })` of `@latchkey/two-factor`. */
   readonly totp: DrizzleTotpStore;
+  /** `@latchkey/jwt`'s refresh tokens, for `createJwtService({ refreshTokens })`. */
+  readonly refreshTokens: DrizzleRefreshTokenStore;
   /** Signing keys in `latchkey_signing_keys`, for `hawkAuth` / `httpSignatureAuth` (`@latchkey/signatures`). */
   readonly signingKeys: DrizzleSigningKeyStore;
   /** Signed requests' nonces in `latchkey_nonces`, their shared replay store. */
@@ -65,6 +68,7 @@ const TOKEN_READS = new Set<PropertyKey>(['findByDigest', 'findWithUser', 'listF
 const USER_READS = new Set<PropertyKey>(['findById', 'findByUsername', 'findByEmail', 'getPasswordHash']);
 const ONE_TIME_READS = new Set<PropertyKey>(['find']);
 const TOTP_READS = new Set<PropertyKey>(['find', 'countBackupCodes']);
+const REFRESH_READS = new Set<PropertyKey>(['find', 'revokedFamilies']);
 const SIGNING_KEY_READS = new Set<PropertyKey>(['find', 'listForUser', 'listWithoutKeys']);
 const THROTTLE_READS = new Set<PropertyKey>(['get']);
 
@@ -95,6 +99,7 @@ export async function syncStores(
     const oneTime = syncStore('DrizzleOneTimeStore', DrizzleOneTimeStore, () => new DrizzleOneTimeStore(db), ONE_TIME_READS, writes);
     // Its writes of two statements (save, enable, delete) then run in one transaction too.
     const totp = syncStore('DrizzleTotpStore', DrizzleTotpStore, () => new DrizzleTotpStore(db), TOTP_READS, writes);
+    const refreshTokens = syncStore('DrizzleRefreshTokenStore', DrizzleRefreshTokenStore, () => new DrizzleRefreshTokenStore(db), REFRESH_READS, writes);
     const secrets = options.secrets === undefined ? {} : { secrets: options.secrets };
     const signingKeys = syncStore('DrizzleSigningKeyStore', DrizzleSigningKeyStore, () => new DrizzleSigningKeyStore(db, secrets), SIGNING_KEY_READS, writes);
     // Every remember is a write (an upsert), so all go through the write queue.
@@ -108,6 +113,7 @@ export async function syncStores(
       users,
       oneTime,
       totp,
+      refreshTokens,
       signingKeys,
       nonces,
       throttles,

@@ -15,11 +15,14 @@ export function stopOtherProcesses(): void {
   for (const child of children.splice(0)) child.kill();
 }
 
-/** Starts the fixture on `url`; `ask` sends one request and resolves with its answer. */
-export function otherProcess(url: string): (request: object) => Promise<any> {
+/**
+ * Starts the fixture (`test/fixtures/<fixture>`, default token-process.ts) on `url` with
+ * `args`; `ask` sends one request and resolves with its answer.
+ */
+export function otherProcess(url: string, fixture = 'token-process.ts', ...args: string[]): (request: object) => Promise<any> {
   const child = spawn(
     join(root, 'node_modules/.bin/tsx'),
-    ['--conditions=source', fileURLToPath(new URL('./fixtures/token-process.ts', import.meta.url)), url],
+    ['--conditions=source', fileURLToPath(new URL(`./fixtures/${fixture}`, import.meta.url)), url, ...args],
     { cwd: root },
   );
   children.push(child);

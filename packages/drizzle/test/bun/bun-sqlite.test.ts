@@ -12,6 +12,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createTokenService } from '@latchkey/core';
 import { oneTimeStoreConformance, throttleStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { refreshTokenStoreConformance } from '@latchkey/jwt/testing';
 import { totpStoreConformance } from '@latchkey/two-factor/testing';
 import { openBunSqliteStores } from '../../src/bun-sqlite.ts';
 import { openLibsqlStores, type LibsqlStores } from '../../src/libsql.ts';
@@ -44,6 +45,7 @@ for (const [where, path] of [
     for (const c of oneTimeStoreConformance(async () => (await stores(path())).oneTime)) test(c.name, c.run);
     for (const c of throttleStoreConformance(async () => (await stores(path())).throttles)) test(c.name, c.run);
     for (const c of totpStoreConformance(async () => (await stores(path())).totp)) test(c.name, c.run);
+    for (const c of refreshTokenStoreConformance(async () => (await stores(path())).refreshTokens)) test(`refresh tokens: ${c.name}`, c.run);
   });
 }
 
