@@ -8,7 +8,7 @@ import { failClosed, logStoreFailure } from './fail-closed.ts';
 import { withoutUndefined } from './options.ts';
 import { firstDenial, isAuthenticated, type Permission } from './permissions.ts';
 import { errorResponse } from './response.ts';
-import { assertTimeout, DEFAULT_TIMEOUT_MS, withTimeLimit } from './time-limit.ts';
+import { assertTimeout, createDeadlineQueue, DEFAULT_TIMEOUT_MS } from './time-limit.ts';
 import type { Throttle } from './throttling/throttle.ts';
 import type { AuthUser } from './users/user-store.ts';
 
@@ -90,6 +90,8 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
 
   const { authenticators, permissions, throttles, onError, timeout } = resolved;
   const first = authenticators[0];
+  // One timer for all of this pipeline's requests in flight, not one each.
+  const deadlines = createDeadlineQueue(timeout);
 
   const refuse = (error: LatchkeyError, identity: Identity<U>): PipelineOutcome<U> => {
     let challenge: string | null = null;
@@ -145,7 +147,15 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
 
   const run = async (request: Request, host: HostContext = {}): Promise<PipelineOutcome<U>> => {
     try {
-      return await withTimeLimit(timeout, host.signal, (signal) => evaluate(request, { ...host, signal }));
+      // The signal is made only if an authenticator or throttle reads it.
+      return await deadlines.run(host.signal, (signal) =>
+        evaluate(request, {
+          ...host,
+          get signal() {
+            return signal();
+          },
+        }),
+      );
     } catch (error) {
       // The host gave up on the request (the client left): nobody reads the answer, and it
       // is no store failure to report.
