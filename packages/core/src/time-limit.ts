@@ -146,7 +146,7 @@ export function createDeadlineQueue(timeout: number | null, now: () => number = 
     const at = Math.max(now(), armedFor);
     while (head !== null && head.deadline <= at) {
       const expired = head;
-      unlink(expired);
+      settle(expired);
       expired.expire(new TimeLimitExceeded(timeout!));
     }
     if (head !== null) arm(head.deadline);
@@ -169,7 +169,9 @@ export function createDeadlineQueue(timeout: number | null, now: () => number = 
 
   const settle = (pending: Pending) => {
     unlink(pending);
-    if (pending.onOuterAbort !== undefined) pending.outer!.removeEventListener('abort', pending.onOuterAbort);
+    if (pending.onOuterAbort === undefined) return;
+    pending.outer!.removeEventListener('abort', pending.onOuterAbort);
+    pending.onOuterAbort = undefined;
   };
 
   const enqueue = (pending: Pending) => {
@@ -201,7 +203,10 @@ export function createDeadlineQueue(timeout: number | null, now: () => number = 
         // As in withTimeLimit, the outer signal's listener rejects directly.
         if (outer !== undefined) {
           pending.outer = outer;
-          pending.onOuterAbort = () => pending.expire(outer.reason);
+          pending.onOuterAbort = () => {
+            settle(pending);
+            pending.expire(outer.reason);
+          };
           outer.addEventListener('abort', pending.onOuterAbort, { once: true });
         }
         // No named closures here: a bundler keeping function names would rename each one.
