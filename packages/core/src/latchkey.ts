@@ -2,7 +2,7 @@
  * The pipeline: authenticate → authorize → throttle → handler, the same on every host.
  * Adapters call `run` (or wrap handlers with `protect`) and translate the outcome.
  */
-import type { Authenticator, HostContext, Identity } from './schemes/authenticator.ts';
+import type { AuthenticationResult, Authenticator, HostContext, Identity } from './schemes/authenticator.ts';
 import { AuthenticationFailed, type LatchkeyError, NotAuthenticated, PermissionDenied, StoreUnavailable, Throttled } from './errors.ts';
 import { failClosed, logStoreFailure } from './fail-closed.ts';
 import { withoutUndefined } from './options.ts';
@@ -90,6 +90,7 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
 
   const { authenticators, permissions, throttles, onError, timeout } = resolved;
   const first = authenticators[0];
+  const only = authenticators.length === 1 ? first : undefined;
   // One timer for all of this pipeline's requests in flight, not one each.
   const deadlines = createDeadlineQueue(timeout);
 
@@ -109,19 +110,25 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
     return challenge?.startsWith('Bearer ') ? challenge : null;
   };
 
+  // What one authenticator's result makes of the request: anonymous when it skipped.
+  const identify = (authenticator: Authenticator<U>, result: AuthenticationResult<U>) => {
+    if (result.outcome === 'skip') return ANONYMOUS as Identity<U>;
+    if (result.outcome === 'fail') return result.error;
+    const identity: Identity<U> = { user: result.user, auth: result.auth, scheme: authenticator.name };
+    return identity;
+  };
+
   const authenticate = async (request: Request, host: HostContext) => {
     for (const authenticator of authenticators) {
       const result = await authenticator.authenticate(request, host);
-      if (result.outcome === 'skip') continue;
-      if (result.outcome === 'fail') return result.error;
-      const identity: Identity<U> = { user: result.user, auth: result.auth, scheme: authenticator.name };
-      return identity;
+      if (result.outcome !== 'skip') return identify(authenticator, result);
     }
     return ANONYMOUS as Identity<U>;
   };
 
   const evaluate = async (request: Request, host: HostContext): Promise<PipelineOutcome<U>> => {
-    const identity = await authenticate(request, host);
+    // The usual single authenticator is awaited here, without authenticate's own promise.
+    const identity = only ? identify(only, await only.authenticate(request, host)) : await authenticate(request, host);
     if (!('user' in identity)) return refuse(identity, ANONYMOUS as Identity<U>);
 
     // The usual single permission answers without a promise of the pipeline's own.
