@@ -6,8 +6,7 @@
  *
  * Environment: PORT (default 8787; 0 picks a free one), HOST (default 127.0.0.1),
  * LATCHKEY_DATABASE_URL (default: latchkey.db in this example's folder; `postgres://…` for a
- * Postgres server, where the TOTP sign-in and signed requests are off (no Postgres stores for
- * them yet); `libsql://…` for a remote libSQL database, with LATCHKEY_DATABASE_AUTH_TOKEN),
+ * Postgres server; `libsql://…` for a remote libSQL database, with LATCHKEY_DATABASE_AUTH_TOKEN),
  * LATCHKEY_LINK_BASE (where mailed links point; default the origin it listens on),
  * LATCHKEY_SECRET_KEY (base64 of 32 bytes: the server key sealing TOTP seeds and Hawk /
  * hmac-sha256 secrets at rest; default a key made on first run and kept in `secret.key` beside
@@ -92,14 +91,10 @@ server.listen(port, hostname, () => {
     passwords,
     // The client's address comes from the socket: the Hono adapter's default on Node.
     account: { oneTime: stores.oneTime, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
-    ...(stores.totp && {
-      signIn: { oneTime: stores.oneTime, totp: stores.totp, secretKey: key, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
-    }),
-    ...(stores.sqlite && {
-      signingKeys: stores.sqlite.signingKeys,
-      // In the database, so every process serving it refuses a replay any of them admitted.
-      nonces: stores.sqlite.nonces,
-    }),
+    signIn: { oneTime: stores.oneTime, totp: stores.totp, secretKey: key, linkBase: process.env.LATCHKEY_LINK_BASE ?? origin },
+    signingKeys: stores.signingKeys,
+    // In the database, so every process serving it refuses a replay any of them admitted.
+    nonces: stores.nonces,
   });
   console.log(
     [

@@ -446,11 +446,13 @@ describe('latchkey on a Postgres server', () => {
   const cwd = mkdtempSync(join(tmpdir(), 'latchkey-cli-pg-'));
   let url = '';
   let stores: OpenPostgresStores;
+  let keyStores: OpenPostgresStores | undefined;
   beforeAll(async () => {
     url = await createTestDatabase(`cli_${process.pid}`);
   });
   afterAll(async () => {
     await stores?.close();
+    await keyStores?.close();
     rmSync(cwd, { recursive: true, force: true });
   });
 
@@ -474,6 +476,24 @@ describe('latchkey on a Postgres server', () => {
     expect((await latchkey(cwd, ['revoke', verified.record.id], env)).stdout).toBe(`Revoked token ${verified.record.id}\n`);
     expect(await createTokenService({ store: stores.tokens, secret: SECRET }).verify(token)).toEqual({ ok: false, reason: 'revoked' });
     expect((await latchkey(cwd, ['purge'], env)).stdout).toMatch(/^Purged \d+ expired tokens? /);
+  });
+
+  it('creates a Hawk key sealed in Postgres, lists it without its secret and revokes it, from a postgres:// URL', SLOW, async () => {
+    const serverKey = btoa(String.fromCharCode(...new Uint8Array(32).fill(3)));
+    const env = { LATCHKEY_DATABASE_URL: url, LATCHKEY_SECRET_KEY: serverKey };
+    expect((await latchkey(cwd, ['migrate'], env)).code).toBe(0);
+    await latchkey(cwd, ['createuser', 'bob'], env);
+    const printed = JSON.parse((await latchkey(cwd, ['createkey', 'bob', '--hawk', '--scope', 'read', '--json'], env)).stdout) as { id: string; key: string };
+    keyStores = await openPostgresStores({ url, migrate: false, secrets: createSecretBox(serverKey) });
+    const keys = keyStores.signingKeys;
+    const record = await keys.find(printed.id);
+    expect(record).toMatchObject({ algorithm: 'hmac-sha256', scopes: ['read'] });
+    expect(new TextDecoder().decode(record!.key)).toBe(printed.key);
+    const listed = await latchkey(cwd, ['keys', 'bob'], env);
+    expect(listed.stdout).toMatch(new RegExp(`^ID .*\n${printed.id} +hmac-sha256 +read `));
+    expect(listed.stdout).not.toContain(printed.key);
+    expect((await latchkey(cwd, ['revokekey', printed.id], env)).stdout).toBe(`Revoked signing key ${printed.id}\n`);
+    expect(await keys.find(printed.id)).toBeNull();
   });
 
   it('reports a server it cannot reach in one line, without the password from the URL', SLOW, async () => {

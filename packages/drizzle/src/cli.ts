@@ -23,10 +23,8 @@ import {
   usernameProblems,
 } from '@latchkey/core';
 import { createSecretBox, isSignatureAlgorithm, newSigningKey, type SecretBox } from '@latchkey/signatures';
-import { asc, eq } from 'drizzle-orm';
 import { parseDuration } from './duration.ts';
-import { latchkeySigningKeys } from './schema.ts';
-import { DEFAULT_DATABASE_URL, type LibsqlStores } from './libsql.ts';
+import { DEFAULT_DATABASE_URL } from './libsql.ts';
 import { type OpenStores, openStores } from './open-stores.ts';
 
 const USAGE = `Usage: latchkey <command> [options]
@@ -267,7 +265,7 @@ async function createKey({ stores, args: [username = ''], values }: Context): Pr
   } catch (error) {
     throw new CommandError(`${file} is not a ${algorithm} public key (PEM "PUBLIC KEY")`, { cause: error });
   }
-  await sqliteOnly(stores).signingKeys.insert(created.record);
+  await stores.signingKeys.insert(created.record);
   const { id } = created.record;
   if (values.json) return JSON.stringify({ id, key: created.secret, algorithm });
   const lines = [`Created ${algorithm} key for user ${username}`, `id:        ${id}`, `algorithm: ${algorithm}`];
@@ -276,33 +274,23 @@ async function createKey({ stores, args: [username = ''], values }: Context): Pr
 }
 
 async function listKeys({ stores, args: [username = ''] }: Context): Promise<string> {
-  // Listing never opens a sealed secret: the rows are read through the table, not the store.
-  const rows = await sqliteOnly(stores).db
-    .select({ id: latchkeySigningKeys.id, algorithm: latchkeySigningKeys.algorithm, scopes: latchkeySigningKeys.scopes, createdAt: latchkeySigningKeys.createdAt, expiresAt: latchkeySigningKeys.expiresAt })
-    .from(latchkeySigningKeys)
-    .where(eq(latchkeySigningKeys.userId, await requireUserId(stores, username)))
-    .orderBy(asc(latchkeySigningKeys.createdAt));
+  // Listing never opens a sealed secret: it reads every column but the key.
+  const rows = await stores.signingKeys.listWithoutKeys(await requireUserId(stores, username));
   if (rows.length === 0) return `No signing keys for user ${username}.`;
   return formatRows([
     ['ID', 'ALGORITHM', 'SCOPES', 'CREATED', 'EXPIRES'],
-    ...rows.map((r) => [r.id, r.algorithm, r.scopes || '-', formatTime(r.createdAt), formatTime(r.expiresAt)]),
+    ...rows.map((r) => [r.id, r.algorithm, r.scopes.join(' ') || '-', formatTime(r.createdAt), formatTime(r.expiresAt)]),
   ]);
 }
 
 async function revokeKey({ stores, args: [id = ''] }: Context): Promise<string> {
-  if (!(await sqliteOnly(stores).signingKeys.delete(id))) throw new CommandError(`no signing key with id "${id}"`);
+  if (!(await stores.signingKeys.delete(id))) throw new CommandError(`no signing key with id "${id}"`);
   return `Revoked signing key ${id}`;
 }
 
 const ALL_OPTIONS: Options = Object.assign({}, GLOBAL_OPTIONS, ...Object.values(COMMANDS).map((c) => c.options));
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
-
-/** The SQLite stores, for what Postgres has no store for yet (signing keys). */
-function sqliteOnly(stores: OpenStores): LibsqlStores {
-  if (!stores.sqlite) throw new CommandError('signing keys are not stored on Postgres yet: use a libSQL database');
-  return stores.sqlite;
-}
 
 async function requireUserId(stores: OpenStores, username: string): Promise<string> {
   const user = await stores.users.findByUsername(normalizeUsername(username));

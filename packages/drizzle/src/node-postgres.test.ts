@@ -1,6 +1,6 @@
 // openPostgresStores against the test Postgres server, and what several processes on one
 // server must see: each other's revocations at once, one per-user token limit, one set of
-// throttle counters.
+// throttle counters, each TOTP step, backup code and signed request's nonce accepted once.
 import { createTokenService, type VerifyTokenResult } from '@latchkey/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { otherProcess, stopOtherProcesses } from '../test/other-process.ts';
@@ -79,5 +79,40 @@ describe('two processes on one Postgres database', () => {
       Promise.all(Array.from({ length: 30 }, () => stores.throttles.increment('shared', 60_000, 0))),
     ]);
     expect([...theirs, ...mine].sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+  });
+
+  it('accept a TOTP code and a backup code once, of concurrent uses from both', PROCESS_TIMEOUT, async () => {
+    const stores = await openStores();
+    await stores.totp.save({ userId: 'u1', sealedSeed: 'AA==', enabledAt: null, lastStep: null, createdAt: 1 });
+    expect(await stores.totp.enable('u1', 2, ['code-1', 'code-2'])).toBe(true);
+    const ask = otherProcess(url);
+    expect(await ask({ op: 'useStep', userId: 'u1', step: 1, count: 1 })).toBe(1); // warm-up
+    const won = async (result: Promise<boolean>) => ((await result) ? 1 : 0);
+    const steps = await Promise.all([
+      ask({ op: 'useStep', userId: 'u1', step: 7, count: 10 }) as Promise<number>,
+      ...Array.from({ length: 10 }, () => won(stores.totp.useStep('u1', 7))),
+    ]);
+    expect(steps.reduce((sum, n) => sum + n, 0)).toBe(1);
+    expect(await stores.totp.useStep('u1', 6)).toBe(false);
+    const codes = await Promise.all([
+      ask({ op: 'useBackupCode', userId: 'u1', digest: 'code-1', count: 10 }) as Promise<number>,
+      ...Array.from({ length: 10 }, () => won(stores.totp.useBackupCode('u1', 'code-1'))),
+    ]);
+    expect(codes.reduce((sum, n) => sum + n, 0)).toBe(1);
+    expect(await stores.totp.countBackupCodes('u1')).toBe(1);
+  });
+
+  it("admit each signed request's nonce once, of both replaying the same nonces at once", PROCESS_TIMEOUT, async () => {
+    const stores = await openStores();
+    const ask = otherProcess(url);
+    await ask({ op: 'rememberMany', keys: ['warm-up'], expiresAt: 2, now: 1 });
+    const keys = Array.from({ length: 100 }, (_, i) => `hawk:k:n${i}`);
+    // The other process walks them backwards, so the two meet in the middle.
+    const [theirs, mine] = await Promise.all([
+      ask({ op: 'rememberMany', keys: [...keys].reverse(), expiresAt: 60_000, now: 1 }) as Promise<boolean[]>,
+      Promise.all(keys.map((key) => stores.nonces.remember(key, 60_000, 1))),
+    ]);
+    theirs.reverse();
+    for (const [i, key] of keys.entries()) expect([mine[i], theirs[i]].filter(Boolean), key).toEqual([true]);
   });
 });

@@ -4,6 +4,7 @@
  * `@latchkey/drizzle/postgres` with Neon's driver instead.
  */
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type { SecretBox } from '@latchkey/signatures';
 import pg from 'pg';
 import { migratePostgres } from './postgres/migrate.ts';
 import { type PostgresStores, postgresStores } from './postgres/index.ts';
@@ -22,6 +23,8 @@ export interface PostgresStoresOptions {
    * turns a database outage into requests that never end.
    */
   readonly connectTimeoutMs?: number;
+  /** Seals signing keys' shared secrets (`createSecretBox(serverKey)`). Default none: public keys only. */
+  readonly secrets?: SecretBox;
 }
 
 /** What `openPostgresStores` opens. */
@@ -52,7 +55,7 @@ export async function openPostgresStores(options: PostgresStoresOptions): Promis
   try {
     const db = drizzle(pool);
     if (options.migrate ?? true) await migratePostgres(db);
-    return { db, pool, ...postgresStores(db), close: () => pool.end() };
+    return { db, pool, ...postgresStores(db, options.secrets === undefined ? {} : { secrets: options.secrets }), close: () => pool.end() };
   } catch (error) {
     await pool.end();
     throw error;

@@ -2,13 +2,18 @@
  * `@latchkey/drizzle/open`: the stores from whatever database URL the app is configured
  * with: a Postgres server (`postgres://`, over node-postgres) or libSQL (a `file:`, a
  * remote `libsql://` / `https://`, `:memory:`). For Node servers and the `latchkey`
- * command, which take the URL from the environment and must not care which it is.
+ * command, which take the URL from the environment and must not care which it is: both
+ * kinds hand out the same stores.
  */
-import type { OneTimeStore, ThrottleStore, TokenStore } from '@latchkey/core';
-import type { SecretBox } from '@latchkey/core';
-import { type LibsqlStores, openLibsqlStores } from './libsql.ts';
+import type { OneTimeStore, SecretBox, ThrottleStore, TokenStore } from '@latchkey/core';
+import { openLibsqlStores } from './libsql.ts';
 import { isPostgresUrl, openPostgresStores } from './node-postgres.ts';
+import type { PostgresReplayStore } from './postgres/replay-store.ts';
+import type { PostgresSigningKeyStore } from './postgres/signing-key-store.ts';
+import type { PostgresTotpStore } from './postgres/totp-store.ts';
 import type { PostgresUserStore } from './postgres/user-store.ts';
+import type { DrizzleReplayStore } from './replay-store.ts';
+import type { DrizzleSigningKeyStore } from './signing-key-store.ts';
 import type { DrizzleTotpStore } from './totp-store.ts';
 import type { DrizzleUserStore } from './user-store.ts';
 
@@ -20,7 +25,7 @@ export interface OpenStoresOptions {
   readonly authToken?: string;
   /** Apply pending migrations before returning. Default `true`. */
   readonly migrate?: boolean;
-  /** Seals signing secrets at rest (libSQL's signing-key store). Default: none. */
+  /** Seals signing keys' shared secrets at rest (`createSecretBox(serverKey)`). Default: none, public keys only. */
   readonly secrets?: SecretBox;
 }
 
@@ -31,15 +36,14 @@ export interface OpenStores {
   readonly tokens: TokenStore;
   readonly users: DrizzleUserStore | PostgresUserStore;
   readonly oneTime: OneTimeStore;
-  /** TOTP two-factor state (`@latchkey/two-factor`); null on Postgres, which has no TOTP store yet. */
-  readonly totp: DrizzleTotpStore | null;
+  /** TOTP two-factor state, for `createTotp({ store })` of `@latchkey/two-factor`. */
+  readonly totp: DrizzleTotpStore | PostgresTotpStore;
+  /** Signing keys, for `hawkAuth` / `httpSignatureAuth` (`@latchkey/signatures`). */
+  readonly signingKeys: DrizzleSigningKeyStore | PostgresSigningKeyStore;
+  /** Signed requests' nonces, shared by every process on the database: their replay store. */
+  readonly nonces: DrizzleReplayStore | PostgresReplayStore;
   /** Counters shared by every process on the database: for the throttles' `store`. */
   readonly throttles: ThrottleStore;
-  /**
-   * All of `openLibsqlStores`' stores when the URL is libSQL's, signing keys and nonces
-   * included; null on Postgres, which has no store for those yet.
-   */
-  readonly sqlite: LibsqlStores | null;
   /** Closes the connections. */
   close(): Promise<void>;
 }
@@ -47,16 +51,17 @@ export interface OpenStores {
 /** Opens the database a URL names and the stores over it. */
 export async function openStores(options: OpenStoresOptions): Promise<OpenStores> {
   const migrate = options.migrate ?? true;
+  const secrets = options.secrets === undefined ? {} : { secrets: options.secrets };
   if (isPostgresUrl(options.url)) {
-    const { tokens, users, oneTime, throttles, close } = await openPostgresStores({ url: options.url, migrate });
-    return { kind: 'postgres', tokens, users, oneTime, totp: null, throttles, sqlite: null, close };
+    const { tokens, users, oneTime, totp, signingKeys, nonces, throttles, close } = await openPostgresStores({ url: options.url, migrate, ...secrets });
+    return { kind: 'postgres', tokens, users, oneTime, totp, signingKeys, nonces, throttles, close };
   }
-  const sqlite = await openLibsqlStores({
+  const opened = await openLibsqlStores({
     url: options.url,
     migrate,
     ...(options.authToken !== undefined && { authToken: options.authToken }),
-    ...(options.secrets !== undefined && { secrets: options.secrets }),
+    ...secrets,
   });
-  const { tokens, users, oneTime, totp, throttles } = sqlite;
-  return { kind: 'libsql', tokens, users, oneTime, totp, throttles, sqlite, close: async () => sqlite.close() };
+  const { tokens, users, oneTime, totp, signingKeys, nonces, throttles } = opened;
+  return { kind: 'libsql', tokens, users, oneTime, totp, signingKeys, nonces, throttles, close: async () => opened.close() };
 }

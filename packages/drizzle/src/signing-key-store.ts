@@ -6,13 +6,14 @@
  */
 import { base64ToBytes, bytesToBase64 } from '@latchkey/core';
 import { isSignatureAlgorithm, type SecretBox, type SigningKeyRecord, type SigningKeyStore } from '@latchkey/signatures';
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { redacted, type SQLiteDatabase } from './database.ts';
 import { latchkeySigningKeys as keys } from './schema.ts';
 
 const STORE = 'DrizzleSigningKeyStore';
 
-type KeyRow = typeof keys.$inferSelect;
+/** A row of `latchkey_signing_keys`, the same in both dialects. */
+export type KeyRow = typeof keys.$inferSelect;
 
 /** Options for `DrizzleSigningKeyStore`. */
 export interface DrizzleSigningKeyStoreOptions {
@@ -43,14 +44,13 @@ export class DrizzleSigningKeyStore implements SigningKeyStore {
   }
 
   async insert(record: SigningKeyRecord): Promise<void> {
-    const key = record.algorithm === 'hmac-sha256' ? await this.#box().seal(record.key, record.id) : record.key;
-    const row: KeyRow = { ...record, key: bytesToBase64(key), scopes: record.scopes.join(' ') };
+    const row = await toKeyRow(STORE, record, this.#secrets);
     await redacted(STORE, this.#db.insert(keys).values(row));
   }
 
   async find(id: string): Promise<SigningKeyRecord | null> {
     const row = await redacted(STORE, this.#byId.get({ id }));
-    return row ? this.#toRecord(row) : null;
+    return row ? toKeyRecord(STORE, row, this.#secrets) : null;
   }
 
   async delete(id: string): Promise<boolean> {
@@ -60,18 +60,42 @@ export class DrizzleSigningKeyStore implements SigningKeyStore {
 
   async listForUser(userId: string): Promise<SigningKeyRecord[]> {
     const rows = await redacted(STORE, this.#db.select().from(keys).where(eq(keys.userId, userId)).orderBy(asc(keys.createdAt), asc(keys.id)));
-    return Promise.all(rows.map((row) => this.#toRecord(row)));
+    return Promise.all(rows.map((row) => toKeyRecord(STORE, row, this.#secrets)));
   }
 
-  async #toRecord(row: KeyRow): Promise<SigningKeyRecord> {
-    const stored = base64ToBytes(row.key) as Uint8Array<ArrayBuffer> | null;
-    if (!stored || !isSignatureAlgorithm(row.algorithm)) throw new Error(`${STORE}: key ${row.id} is corrupt`);
-    const key = row.algorithm === 'hmac-sha256' ? await this.#box().open(stored, row.id) : stored;
-    return { ...row, algorithm: row.algorithm, key, scopes: row.scopes === '' ? [] : row.scopes.split(' ') };
-  }
-
-  #box(): SecretBox {
-    if (!this.#secrets) throw new Error(`${STORE}: shared secrets need the secrets option (a secret box over the server key)`);
-    return this.#secrets;
+  /** The user's keys without their key material, oldest first: for listings, never opening a sealed secret. */
+  async listWithoutKeys(userId: string): Promise<SigningKeySummary[]> {
+    const { key: _key, ...columns } = getTableColumns(keys);
+    const rows = await redacted(STORE, this.#db.select(columns).from(keys).where(eq(keys.userId, userId)).orderBy(asc(keys.createdAt), asc(keys.id)));
+    return rows.map(toKeySummary);
   }
 }
+
+/** A signing key as listed: its record without the key material, the algorithm as stored. */
+export type SigningKeySummary = Omit<SigningKeyRecord, 'key' | 'algorithm'> & { readonly algorithm: string };
+
+/** The summary a row without its key holds. */
+export const toKeySummary = (row: Omit<KeyRow, 'key'>): SigningKeySummary => ({ ...row, scopes: row.scopes === '' ? [] : row.scopes.split(' ') });
+
+const box = (store: string, secrets: SecretBox | null): SecretBox => {
+  if (!secrets) throw new Error(`${store}: shared secrets need the secrets option (a secret box over the server key)`);
+  return secrets;
+};
+
+/**
+ * The row for `record`, for both dialects' stores: a shared secret sealed (bound to the key's
+ * id), scopes joined. Throws, naming `store`, for a shared secret without a secret box.
+ */
+export async function toKeyRow(store: string, record: SigningKeyRecord, secrets: SecretBox | null): Promise<KeyRow> {
+  const key = record.algorithm === 'hmac-sha256' ? await box(store, secrets).seal(record.key, record.id) : record.key;
+  return { ...record, key: bytesToBase64(key), scopes: record.scopes.join(' ') };
+}
+
+/** The record a row holds, its shared secret opened; throws, naming `store`, when the row is corrupt. */
+export async function toKeyRecord(store: string, row: KeyRow, secrets: SecretBox | null): Promise<SigningKeyRecord> {
+  const stored = base64ToBytes(row.key) as Uint8Array<ArrayBuffer> | null;
+  if (!stored || !isSignatureAlgorithm(row.algorithm)) throw new Error(`${store}: key ${row.id} is corrupt`);
+  const key = row.algorithm === 'hmac-sha256' ? await box(store, secrets).open(stored, row.id) : stored;
+  return { ...row, algorithm: row.algorithm, key, scopes: row.scopes === '' ? [] : row.scopes.split(' ') };
+}
+

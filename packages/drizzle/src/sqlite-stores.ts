@@ -65,7 +65,7 @@ const TOKEN_READS = new Set<PropertyKey>(['findByDigest', 'findWithUser', 'listF
 const USER_READS = new Set<PropertyKey>(['findById', 'findByUsername', 'findByEmail', 'getPasswordHash']);
 const ONE_TIME_READS = new Set<PropertyKey>(['find']);
 const TOTP_READS = new Set<PropertyKey>(['find', 'countBackupCodes']);
-const SIGNING_KEY_READS = new Set<PropertyKey>(['find', 'listForUser']);
+const SIGNING_KEY_READS = new Set<PropertyKey>(['find', 'listForUser', 'listWithoutKeys']);
 const THROTTLE_READS = new Set<PropertyKey>(['get']);
 
 /** How long migrations at open may block: nothing is served yet (ms). */

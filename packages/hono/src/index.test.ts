@@ -74,6 +74,18 @@ async function tokenSetup() {
 const withToken = (token: string) => ({ headers: { Authorization: `Token ${token}` } });
 
 describe('the middleware', () => {
+  it('hands work the answer need not wait for to Workers\' executionCtx.waitUntil', async () => {
+    const { base, alice } = await tokenSetup();
+    const app = new Hono().get('/me', latchkey(base), (c) => c.text('ok'));
+    const waited: Promise<unknown>[] = [];
+    const executionCtx = { waitUntil: (work: Promise<unknown>) => void waited.push(work), passThroughOnException() {}, props: {} };
+    // A token's first use records last-used: a write the answer does not wait for.
+    expect((await app.request('/me', withToken(alice), undefined, executionCtx)).status).toBe(200);
+    expect(waited).toHaveLength(1);
+    // Without an execution context (Node, Bun, Deno) the request itself waits for it.
+    expect((await app.request('/me', withToken(alice))).status).toBe(200);
+  });
+
   it('sets c.var.user, c.var.auth and c.var.scheme for an admitted request', async () => {
     const { base, alice } = await tokenSetup();
     const app = new Hono().get('/me', latchkey(base), (c) =>

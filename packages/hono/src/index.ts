@@ -86,9 +86,25 @@ export function hostAddress(c: Context): string | null {
 const isEndpoints = <U extends AuthUser>(value: AuthEndpoints | AuthEndpointsOptions<U>): value is AuthEndpoints =>
   typeof (value as Partial<AuthEndpoints>).handle === 'function';
 
-const hostContext = (c: Context, { clientAddress = hostAddress }: HonoLatchkeyOptions): HostContext => ({
-  clientAddress: clientAddress(c) ?? null,
-});
+/**
+ * Workers' `ctx.waitUntil` as Hono exposes it, so work the answer need not wait for (last-used
+ * writes, mail) outlives the response there; undefined elsewhere. Hono's `executionCtx`
+ * getter throws on hosts without one, which is how their absence is told.
+ */
+function hostWaitUntil(c: Context): ((work: Promise<unknown>) => void) | undefined {
+  let ctx: { waitUntil(work: Promise<unknown>): void };
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    return undefined;
+  }
+  return (work) => ctx.waitUntil(work);
+}
+
+const hostContext = (c: Context, { clientAddress = hostAddress }: HonoLatchkeyOptions): HostContext => {
+  const waitUntil = hostWaitUntil(c);
+  return waitUntil ? { clientAddress: clientAddress(c) ?? null, waitUntil } : { clientAddress: clientAddress(c) ?? null };
+};
 
 /**
  * Creates the middleware from a pipeline (`createLatchkey(...)`, or `base.with(...)` for

@@ -41,3 +41,12 @@ export async function afterLock<T>(
     return query(tx);
   });
 }
+
+/**
+ * Runs `work` in one transaction where the driver has interactive ones, so that a store's
+ * write of several statements lands whole or not at all; on Neon's HTTP driver, which has
+ * none, the statements run one by one, each still atomic on its own.
+ */
+export async function inTransaction<T>(db: PostgresDatabase, work: (db: PostgresDatabase) => Promise<T>): Promise<T> {
+  return batches(db) ? work(db) : db.transaction(work);
+}

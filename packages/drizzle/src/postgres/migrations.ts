@@ -21,5 +21,18 @@ export const migrations: readonly MigrationMeta[] = [
     "bps": true,
     "folderMillis": 1796122228832,
     "hash": "8a3dc0f38cad3e8aecacbcb91c71a2ead39c121610f0f5386618acd5b9b4450f"
+  },
+  {
+    "sql": [
+      "CREATE TABLE \"latchkey_nonces\" (\n\t\"key\" text PRIMARY KEY NOT NULL,\n\t\"expires_at\" bigint NOT NULL\n);\n",
+      "\nCREATE TABLE \"latchkey_signing_keys\" (\n\t\"id\" text PRIMARY KEY NOT NULL,\n\t\"user_id\" text NOT NULL,\n\t\"algorithm\" text NOT NULL,\n\t\"key\" text NOT NULL,\n\t\"scopes\" text DEFAULT '' NOT NULL,\n\t\"created_at\" bigint NOT NULL,\n\t\"expires_at\" bigint\n);\n",
+      "\nCREATE TABLE \"latchkey_totp\" (\n\t\"user_id\" text PRIMARY KEY NOT NULL,\n\t\"sealed_seed\" text NOT NULL,\n\t\"enabled_at\" bigint,\n\t\"last_step\" bigint,\n\t\"created_at\" bigint NOT NULL\n);\n",
+      "\nCREATE TABLE \"latchkey_totp_backup_codes\" (\n\t\"user_id\" text NOT NULL,\n\t\"digest\" text NOT NULL,\n\tCONSTRAINT \"latchkey_totp_backup_codes_user_id_digest_pk\" PRIMARY KEY(\"user_id\",\"digest\")\n);\n",
+      "\nCREATE INDEX \"latchkey_nonces_expires_at_idx\" ON \"latchkey_nonces\" USING btree (\"expires_at\");",
+      "\nCREATE INDEX \"latchkey_signing_keys_user_id_idx\" ON \"latchkey_signing_keys\" USING btree (\"user_id\");"
+    ],
+    "bps": true,
+    "folderMillis": 1796124604560,
+    "hash": "9ca914cf5dfb8d0c1001d5e25f94b39c5cb72a67fd17dd908fd59bc06578e74e"
   }
 ];

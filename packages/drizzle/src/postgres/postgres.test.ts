@@ -1,4 +1,4 @@
-// The Postgres stores: core's conformance suites on a real Postgres server through each
+// The Postgres stores: core's, two-factor's and signatures' conformance suites on a real Postgres server through each
 // driver Drizzle has for it (node-postgres, postgres.js, Neon's WebSocket driver through a
 // local relay) and on PGlite, then the migrations and what the stores guarantee beyond the
 // suites. The server is started by scripts/test-servers/postgres-setup.ts.
@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { oneTimeStoreConformance, throttleStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { createSecretBox, newSigningKey } from '@latchkey/signatures';
+import { replayStoreConformance, signingKeyStoreConformance } from '@latchkey/signatures/testing';
+import { totpStoreConformance } from '@latchkey/two-factor/testing';
 import { neonConfig, Pool as NeonPool } from '@neondatabase/serverless';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
@@ -37,6 +40,7 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
+const secrets = createSecretBox(new Uint8Array(32).fill(7));
 let databases = 0;
 /** A new empty database on the test server; its URL. */
 const newDatabase = () => createTestDatabase(`test_${process.pid}_${++databases}`);
@@ -72,7 +76,7 @@ const drivers: Record<string, () => Promise<PostgresDatabase>> = {
 };
 
 for (const [driver, open] of Object.entries(drivers)) {
-  describe(`Postgres through ${driver}: core's conformance suites`, () => {
+  describe(`Postgres through ${driver}: the conformance suites`, () => {
     let db: PostgresDatabase;
     beforeAll(async () => {
       db = await open();
@@ -81,8 +85,10 @@ for (const [driver, open] of Object.entries(drivers)) {
     // One database per driver, emptied before each case: creating one per case would cost
     // more than the cases.
     const empty = async () => {
-      await db.execute(sql`TRUNCATE latchkey_tokens, latchkey_users, latchkey_one_time_tokens, latchkey_throttles RESTART IDENTITY`);
-      return postgresStores(db);
+      await db.execute(
+        sql`TRUNCATE latchkey_tokens, latchkey_users, latchkey_one_time_tokens, latchkey_throttles, latchkey_totp, latchkey_totp_backup_codes, latchkey_signing_keys, latchkey_nonces RESTART IDENTITY`,
+      );
+      return postgresStores(db, { secrets });
     };
     it('has the revocation feed and the join with its users, so their optional cases run', async () => {
       const { tokens, users } = await empty();
@@ -92,6 +98,9 @@ for (const [driver, open] of Object.entries(drivers)) {
     for (const c of userStoreConformance(async () => (await empty()).users)) it(c.name, c.run);
     for (const c of oneTimeStoreConformance(async () => (await empty()).oneTime)) it(c.name, c.run);
     for (const c of throttleStoreConformance(async () => (await empty()).throttles)) it(c.name, c.run);
+    for (const c of totpStoreConformance(async () => (await empty()).totp)) it(c.name, c.run);
+    for (const c of signingKeyStoreConformance(async () => (await empty()).signingKeys)) it(c.name, c.run);
+    for (const c of replayStoreConformance(async () => (await empty()).nonces)) it(c.name, c.run);
   });
 }
 
@@ -134,7 +143,16 @@ describe('migratePostgres', () => {
     await postgresStores(db).users.createUser({ username: 'alice', passwordHash: null });
     await migratePostgres(db);
     const tables = await client.query("SELECT tablename FROM pg_tables WHERE tablename LIKE 'latchkey_%' ORDER BY 1");
-    expect(tables.rows.map((row) => row.tablename)).toEqual(['latchkey_one_time_tokens', 'latchkey_throttles', 'latchkey_tokens', 'latchkey_users']);
+    expect(tables.rows.map((row) => row.tablename)).toEqual([
+      'latchkey_nonces',
+      'latchkey_one_time_tokens',
+      'latchkey_signing_keys',
+      'latchkey_throttles',
+      'latchkey_tokens',
+      'latchkey_totp',
+      'latchkey_totp_backup_codes',
+      'latchkey_users',
+    ]);
     expect(await postgresStores(db).users.findByUsername('alice')).toMatchObject({ id: '1', username: 'alice' });
     expect(await history(client)).toEqual(expectedHistory);
   });
@@ -173,6 +191,33 @@ describe('the Postgres stores', () => {
     expect((lookup as Error).message).toMatch(/^PostgresTokenStore: query failed/);
     expect(`${(lookup as Error).message} ${(lookup as Error).cause}`).not.toContain(digest);
     await expect(stores.throttles.increment('login:alice', 60_000, 0)).rejects.toThrow(/^PostgresThrottleStore: query failed/);
+    await expect(stores.totp.useStep('1', 7)).rejects.toThrow(/^PostgresTotpStore: query failed/);
+    await expect(stores.totp.enable('1', 1, ['d'])).rejects.toThrow(/^PostgresTotpStore: query failed/);
+    await expect(stores.nonces.remember('hawk:k:n', 2, 1)).rejects.toThrow(/^PostgresReplayStore: query failed/);
+    await expect(stores.signingKeys.find('k')).rejects.toThrow(/^PostgresSigningKeyStore: query failed/);
+  });
+
+  it('hold a shared secret only in its sealed box, bound to its row, and list keys without opening one', PGLITE, async () => {
+    const db = await drivers.PGlite!();
+    await migratePostgres(db);
+    const { signingKeys } = postgresStores(db, { secrets });
+    // One creation time, so the listing orders them by id.
+    const one = await newSigningKey({ userId: '1', algorithm: 'hmac-sha256', scopes: ['read'], now: 1_000 });
+    const two = await newSigningKey({ userId: '1', algorithm: 'hmac-sha256', now: 1_000 });
+    await signingKeys.insert(one.record);
+    await signingKeys.insert(two.record);
+    const stored = ((await db.execute(sql`SELECT key FROM latchkey_signing_keys WHERE id = ${one.record.id}`)) as unknown as { rows: { key: string }[] }).rows[0]!.key;
+    expect(stored).not.toContain(one.secret!);
+    expect(atob(stored)).not.toContain(one.secret!);
+    // Without the box, listing still works: it never opens a secret.
+    const listed = await postgresStores(db).signingKeys.listWithoutKeys('1');
+    expect(listed.map((key) => [key.id, key.algorithm, key.scopes])).toEqual(
+      [one.record, two.record].sort((a, b) => (a.id < b.id ? -1 : 1)).map((record) => [record.id, 'hmac-sha256', record.scopes]),
+    );
+    expect(listed[0]).not.toHaveProperty('key');
+    await db.execute(sql`UPDATE latchkey_signing_keys SET key = ${stored} WHERE id = ${two.record.id}`);
+    await expect(signingKeys.find(two.record.id)).rejects.toThrow();
+    expect((await signingKeys.find(one.record.id))?.key).toEqual(one.record.key);
   });
 
   it('find no one for ids outside the identity column, rather than failing the query', PGLITE, async () => {

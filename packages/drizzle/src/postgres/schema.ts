@@ -6,7 +6,7 @@
  * which hold milliseconds exactly for the next 285,000 years.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const millis = (name: string) => bigint(name, { mode: 'number' });
 
@@ -87,4 +87,63 @@ export const latchkeyThrottles = pgTable(
     expiresAt: millis('expires_at').notNull(),
   },
   (table) => [index('latchkey_throttles_expires_at_idx').on(table.expiresAt)],
+);
+
+/**
+ * TOTP two-factor state, one row per user (`@latchkey/two-factor`'s `TotpStore`): the seed
+ * sealed with the server key (never in the clear), when a first code turned it on, and the
+ * last time step a code was accepted for, which an atomic UPDATE advances.
+ */
+export const latchkeyTotp = pgTable('latchkey_totp', {
+  userId: text('user_id').primaryKey(),
+  sealedSeed: text('sealed_seed').notNull(),
+  enabledAt: millis('enabled_at'),
+  // A time step (milliseconds / 30 s) fits an integer, but bigint keeps it a number either way.
+  lastStep: bigint('last_step', { mode: 'number' }),
+  createdAt: millis('created_at').notNull(),
+});
+
+/** Unused TOTP backup codes, as SHA-256 digests; a used one is deleted. */
+export const latchkeyTotpBackupCodes = pgTable(
+  'latchkey_totp_backup_codes',
+  {
+    userId: text('user_id').notNull(),
+    digest: text('digest').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.digest] })],
+);
+
+/**
+ * Signing keys for Hawk and RFC 9421 (`@latchkey/signatures`). `key` is base64 text, as in
+ * the SQLite table: a public key's SPKI DER as it is, or for `hmac-sha256` the shared secret
+ * sealed with AES-256-GCM under the server key, never the secret itself. `scopes` is
+ * space-separated, as for tokens.
+ */
+export const latchkeySigningKeys = pgTable(
+  'latchkey_signing_keys',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    algorithm: text('algorithm').notNull(),
+    key: text('key').notNull(),
+    scopes: text('scopes').notNull().default(''),
+    createdAt: millis('created_at').notNull(),
+    expiresAt: millis('expires_at'),
+  },
+  (table) => [index('latchkey_signing_keys_user_id_idx').on(table.userId)],
+);
+
+/**
+ * Nonces of signed requests (`@latchkey/signatures`' replay store), shared by every process
+ * on the database: a key is `scheme:keyid:nonce`, kept until the request carrying it could no
+ * longer pass the clock.
+ */
+export const latchkeyNonces = pgTable(
+  'latchkey_nonces',
+  {
+    key: text('key').primaryKey(),
+    expiresAt: millis('expires_at').notNull(),
+  },
+  // Purging expired nonces.
+  (table) => [index('latchkey_nonces_expires_at_idx').on(table.expiresAt)],
 );
