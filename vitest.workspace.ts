@@ -21,5 +21,6 @@ export default [
   { extends: true, test: { name: 'signatures', include: ['packages/signatures/src/**/*.test.ts'] } },
   { extends: true, test: { name: 'hono', include: ['packages/hono/src/**/*.test.ts'] } },
   { extends: true, test: { name: 'cloudflare', include: ['packages/cloudflare/test/**/*.test.ts'] } },
+  { extends: true, test: { name: 'docs', include: ['scripts/**/*.test.ts'] } },
   { extends: true, test: { name: 'examples', include: ['examples/node-hono/test/**/*.test.ts', 'examples/workers/test/**/*.test.ts'] } },
 ] satisfies TestProjectConfiguration[];

@@ -3,7 +3,7 @@
  * `@latchkey/core`; this file only translates Bun's handler arguments into it.
  */
 import type { BunRequest, Serve, Server } from 'bun';
-import { type AuthContext, type AuthUser, type HostContext, type Latchkey, type LatchkeyOptions, toLatchkey } from '@latchkey/core';
+import { type AuthContext, type AuthUser, type HostContext, type Latchkey, type LatchkeyOptions, toLatchkey, withVary } from '@latchkey/core';
 
 const METHODS: ReadonlySet<string> = new Set<Serve.HTTPMethod>(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']);
 
@@ -57,7 +57,7 @@ export function withLatchkey<U extends AuthUser = AuthUser, Req extends Request 
   return async (request, server) => {
     const host = hostContext(request, server);
     const outcome = await latchkey.run(request, host);
-    return outcome.ok ? handler(request, { ...outcome.identity, host, server }) : outcome.response;
+    return outcome.ok ? withVary(await handler(request, { ...outcome.identity, host, server }), outcome.vary) : outcome.response;
   };
 }
 

@@ -20,6 +20,7 @@ import {
   type LatchkeyOptions,
   logStoreFailure,
   toLatchkey,
+  withVary,
 } from '@latchkey/core';
 
 /** Picks the pipeline for one request, e.g. by path: DRF's per-view settings on Workers. */
@@ -104,7 +105,7 @@ export function withLatchkey<Env, U extends AuthUser = AuthUser>(
       // waitUntil keeps work the answer does not wait for (the account flows' mail) alive.
       const host = { clientAddress: clientAddress(request), waitUntil: (work: Promise<unknown>) => ctx.waitUntil(work) };
       const outcome = await pipeline.run(request, host);
-      return outcome.ok ? handler.fetch(request, env, ctx, { ...outcome.identity, host }) : outcome.response;
+      return outcome.ok ? withVary(await handler.fetch(request, env, ctx, { ...outcome.identity, host }), outcome.vary) : outcome.response;
     },
   };
 }

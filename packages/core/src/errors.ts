@@ -78,6 +78,18 @@ export class Throttled extends LatchkeyError {
   }
 }
 
+/** The route exists but not for this method: 405 with `Allow`. */
+export class MethodNotAllowed extends LatchkeyError {
+  readonly status = 405;
+  constructor(
+    method: string,
+    /** The methods the route answers, for the `Allow` header. */
+    readonly allow: readonly string[],
+  ) {
+    super(`Method "${method}" not allowed.`);
+  }
+}
+
 /** A store or hook failed: 503, and nothing is granted (fail closed). */
 export class StoreUnavailable extends LatchkeyError {
   readonly status = 503;

@@ -81,7 +81,7 @@ export {
 } from './permissions.ts';
 export type { RandomBytes } from './random.ts';
 export { type RemoteUserAuthOptions, remoteUserAuth } from './schemes/remote-user-auth.ts';
-export { errorResponse, jsonResponse } from './response.ts';
+export { errorResponse, jsonResponse, withVary } from './response.ts';
 export {
   type AddressThrottleOptions,
   anonRateThrottle,
@@ -103,12 +103,15 @@ export {
   type CreateTokenInput,
   type CreateTokenResult,
   createTokenService,
+  type ImportKeyInput,
+  type ImportKeyResult,
   type AuthenticateTokenResult,
   type TokenRejection,
   type TokenService,
   type TokenServiceOptions,
   type VerifyTokenResult,
 } from './tokens/token-service.ts';
+export { isDrfKey } from './tokens/drf-key.ts';
 export { TOKEN_CACHE_DEFAULTS, type TokenCacheOptions, type TokenCacheView } from './tokens/verified-token-cache.ts';
 export {
   isTokenRecord,
@@ -152,7 +155,8 @@ export {
   type AuthExtension,
   type AuthRoutes,
   createAuthEndpoints,
+  type RouteName,
   type RouteTable,
 } from './endpoints/router.ts';
-export { CSRF_COOKIE, type SessionEndpointOptions } from './endpoints/session.ts';
-export { readCookie, SESSION_COOKIE, sessionAuth, type SessionAuthOptions } from './schemes/session-auth.ts';
+export type { SessionEndpointOptions } from './endpoints/session.ts';
+export { CSRF_COOKIE, readCookie, SESSION_COOKIE, sessionAuth, type SessionAuthOptions } from './schemes/session-auth.ts';

@@ -7,7 +7,7 @@ import { AuthenticationFailed, type LatchkeyError, NotAuthenticated, PermissionD
 import { failClosed, logStoreFailure } from './fail-closed.ts';
 import { withoutUndefined } from './options.ts';
 import { firstDenial, isAuthenticated, type Permission } from './permissions.ts';
-import { errorResponse } from './response.ts';
+import { errorResponse, withVary } from './response.ts';
 import { assertTimeout, createDeadlineQueue, DEFAULT_TIMEOUT_MS } from './time-limit.ts';
 import type { Throttle } from './throttling/throttle.ts';
 import type { AuthUser } from './users/user-store.ts';
@@ -53,8 +53,13 @@ export type FetchHandler = (request: Request, host?: HostContext) => Promise<Res
 
 /** The outcome of the pipeline for one request. */
 export type PipelineOutcome<U extends AuthUser = AuthUser> =
-  | { readonly ok: true; readonly identity: Identity<U> }
-  | { readonly ok: false; readonly error: LatchkeyError; readonly response: Response };
+  | {
+      readonly ok: true;
+      readonly identity: Identity<U>;
+      /** Headers the answer must name in `Vary` (see `Authenticator.vary`); pass the handler's response through `withVary`. */
+      readonly vary: readonly string[];
+    }
+  | { readonly ok: false; readonly error: LatchkeyError; readonly response: Response; readonly vary: readonly string[] };
 
 /** A configured pipeline. */
 export interface Latchkey<U extends AuthUser = AuthUser> {
@@ -94,12 +99,12 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
   // One timer for all of this pipeline's requests in flight, not one each.
   const deadlines = createDeadlineQueue(timeout);
 
-  const refuse = (error: LatchkeyError, identity: Identity<U>): PipelineOutcome<U> => {
+  const refuse = (error: LatchkeyError, identity: Identity<U>, vary: readonly string[]): PipelineOutcome<U> => {
     let challenge: string | null = null;
     if (error instanceof NotAuthenticated) challenge = first?.challenge?.() ?? null;
     else if (error instanceof PermissionDenied) challenge = scopeChallenge(error, identity);
     else if (error instanceof AuthenticationFailed) challenge = error.hint.challenge ?? first?.challenge?.(error.bearer) ?? null;
-    return { ok: false, error, response: errorResponse(error, challenge) };
+    return { ok: false, error, response: withVary(errorResponse(error, challenge), vary), vary };
   };
 
   // RFC 6750 insufficient_scope, only when a Bearer scheme authenticated the request.
@@ -118,18 +123,26 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
     return identity;
   };
 
-  const authenticate = async (request: Request, host: HostContext) => {
+  // `vary` collects the headers of every scheme consulted, whatever it answered.
+  const authenticate = async (request: Request, host: HostContext, vary: string[]) => {
     for (const authenticator of authenticators) {
+      if (authenticator.vary) vary.push(...authenticator.vary);
       const result = await authenticator.authenticate(request, host);
       if (result.outcome !== 'skip') return identify(authenticator, result);
     }
     return ANONYMOUS as Identity<U>;
   };
 
-  const evaluate = async (request: Request, host: HostContext): Promise<PipelineOutcome<U>> => {
+  const evaluate = async (request: Request, host: HostContext, vary: string[]): Promise<PipelineOutcome<U>> => {
     // The usual single authenticator is awaited here, without authenticate's own promise.
-    const identity = only ? identify(only, await only.authenticate(request, host)) : await authenticate(request, host);
-    if (!('user' in identity)) return refuse(identity, ANONYMOUS as Identity<U>);
+    let identity: Identity<U> | LatchkeyError;
+    if (only) {
+      if (only.vary) vary.push(...only.vary);
+      identity = identify(only, await only.authenticate(request, host));
+    } else {
+      identity = await authenticate(request, host, vary);
+    }
+    if (!('user' in identity)) return refuse(identity, ANONYMOUS as Identity<U>, vary);
 
     // The usual single permission answers without a promise of the pipeline's own.
     let denial: PermissionDenied | null;
@@ -141,34 +154,39 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
       denial = await firstDenial(permissions, request, identity);
     }
     // DRF: a denial before any scheme succeeded means "log in", not "forbidden".
-    if (denial) return refuse(identity.user === null && first ? new NotAuthenticated() : denial, identity);
+    if (denial) return refuse(identity.user === null && first ? new NotAuthenticated() : denial, identity, vary);
 
-    if (throttles.length === 0) return { ok: true, identity };
+    if (throttles.length === 0) return { ok: true, identity, vary };
     let wait = 0;
     for (const waits of await Promise.all(throttles.map((throttle) => throttle(request, identity, host)))) {
       if (waits !== null) wait = Math.max(wait, waits);
     }
-    if (wait > 0) return refuse(new Throttled(wait), identity);
-    return { ok: true, identity };
+    if (wait > 0) return refuse(new Throttled(wait), identity, vary);
+    return { ok: true, identity, vary };
   };
 
   const run = async (request: Request, host: HostContext = {}): Promise<PipelineOutcome<U>> => {
+    const vary: string[] = [];
     try {
       // The signal is made only if an authenticator or throttle reads it.
       return await deadlines.run(host.signal, (signal) =>
-        evaluate(request, {
-          ...host,
-          get signal() {
-            return signal();
+        evaluate(
+          request,
+          {
+            ...host,
+            get signal() {
+              return signal();
+            },
           },
-        }),
+          vary,
+        ),
       );
     } catch (error) {
       // The host gave up on the request (the client left): nobody reads the answer, and it
       // is no store failure to report.
-      if (host.signal?.aborted && error === host.signal.reason) return refuse(new StoreUnavailable(error), ANONYMOUS as Identity<U>);
+      if (host.signal?.aborted && error === host.signal.reason) return refuse(new StoreUnavailable(error), ANONYMOUS as Identity<U>, vary);
       // Fail closed: a broken or silent store or hook never turns into access.
-      return refuse(failClosed(error, onError), ANONYMOUS as Identity<U>);
+      return refuse(failClosed(error, onError), ANONYMOUS as Identity<U>, vary);
     }
   };
 
@@ -178,7 +196,7 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
     protect(handler) {
       return async (request, host = {}) => {
         const outcome = await run(request, host);
-        return outcome.ok ? handler(request, { ...outcome.identity, host }) : outcome.response;
+        return outcome.ok ? withVary(await handler(request, { ...outcome.identity, host }), outcome.vary) : outcome.response;
       };
     },
     with(overrides) {

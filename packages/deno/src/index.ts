@@ -14,6 +14,7 @@ import {
   type Latchkey,
   type LatchkeyOptions,
   toLatchkey,
+  withVary,
 } from '@latchkey/core';
 
 /**
@@ -63,7 +64,7 @@ export function withLatchkey<U extends AuthUser = AuthUser, Info extends ServeHa
   return async (request, info) => {
     const host = hostContext(info);
     const outcome = await latchkey.run(request, host);
-    return outcome.ok ? handler(request, { ...outcome.identity, host, info }) : outcome.response;
+    return outcome.ok ? withVary(await handler(request, { ...outcome.identity, host, info }), outcome.vary) : outcome.response;
   };
 }
 

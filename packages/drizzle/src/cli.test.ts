@@ -7,7 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CreateTokenInput, createOneTimeTokens, createPasswordHasher, createTokenService } from '@latchkey/core';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { basicAuth, type CreateTokenInput, createOneTimeTokens, createPasswordHasher, createTokenService, tokenAuth } from '@latchkey/core';
+import { createClient } from '@libsql/client';
+import pg from 'pg';
+import { startPostgresServer } from '../../../scripts/test-servers/postgres.ts';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '@latchkey/signatures';
@@ -47,6 +51,11 @@ function execute(command: string[], cwd: string, env: Record<string, string>, st
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
+  // A command that exits before reading stdin (a usage error) closes the pipe: EPIPE here
+  // says nothing about the command, whose exit code and output the tests check.
+  child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   child.stdin.end(stdin);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
@@ -123,7 +132,7 @@ describe('latchkey', () => {
 
   it('--help describes every command and exits 0', SLOW, async () => {
     const help = await latchkey(cwd, ['--help']);
-    for (const command of ['migrate', 'createuser', 'createtoken', 'tokens', 'revoke', 'purge']) {
+    for (const command of ['migrate', 'createuser', 'createtoken', 'tokens', 'revoke', 'purge', 'import-django']) {
       expect(help.stdout).toContain(`  ${command} `);
     }
     expect(help.stdout).toContain('LATCHKEY_SECRET');
@@ -138,6 +147,14 @@ describe('latchkey', () => {
       stdout: '',
       stderr: 'latchkey: unknown user "nobody"\n',
     });
+  });
+
+  it('is linked by npm from a committed file, since npm skips a bin whose target dist/ does not hold yet', SLOW, async () => {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { bin: Record<string, string> };
+    const target = manifest.bin.latchkey!;
+    expect(target).not.toMatch(/^(\.\/)?dist\//);
+    const tracked = await execute(['git', 'ls-files', '--error-unmatch', target], fileURLToPath(new URL('..', import.meta.url)), {}, '');
+    expect(tracked.code).toBe(0);
   });
 
   it('migrate creates latchkey.db in the working directory, and again changes nothing', SLOW, async () => {
@@ -311,6 +328,150 @@ describe('latchkey', () => {
     expect(await stores.oneTime.find(liveLink.record.id)).not.toBeNull();
     expect(expired.ok && (await stores.tokens.findByDigest(expired.record.digest))).toBeNull();
     expect(await stores.tokens.findByDigest(live.record.digest)).toMatchObject({ userId: alice });
+  });
+
+  // The same Django project in both of Django's usual databases, each made by real Django and
+  // DRF (scripts/django/make-fixture.py, make-fixture-postgres.sh).
+  const KEYS_QUERY = 'SELECT u.username, t.key FROM authtoken_token t JOIN auth_user u ON u.id = t.user_id';
+  const fixtures = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
+  const sources: Array<{ name: string; open(): Promise<{ from: string; keys: Record<string, string>; close(): Promise<void> }> }> = [
+    {
+      name: 'SQLite',
+      async open() {
+        copyFileSync(join(fixtures, 'django.sqlite3'), join(cwd, 'django.sqlite3'));
+        const django = createClient({ url: `file:${join(fixtures, 'django.sqlite3')}` });
+        const { rows } = await django.execute(KEYS_QUERY);
+        django.close();
+        return { from: 'django.sqlite3', keys: Object.fromEntries(rows.map((row) => [String(row.username), String(row.key)])), close: async () => {} };
+      },
+    },
+    {
+      name: 'Postgres',
+      async open() {
+        const server = await startPostgresServer();
+        const url = await server.createDatabase('django');
+        const django = new pg.Client({ connectionString: url });
+        await django.connect();
+        await django.query(readFileSync(join(fixtures, 'django.postgres.sql'), 'utf8'));
+        await django.query('RESET search_path'); // pg_dump's output empties it for the session
+        const { rows } = await django.query(KEYS_QUERY);
+        await django.end();
+        return { from: url, keys: Object.fromEntries(rows.map((row) => [String(row.username), String(row.key)])), close: () => server.destroy() };
+      },
+    },
+  ];
+
+  /** Rows straight from a database file in the working directory, past the stores. */
+  const rowsOf = async (file: string, query: string) => {
+    const client = createClient({ url: `file:${join(cwd, file)}` });
+    try {
+      return (await client.execute(query)).rows;
+    } finally {
+      client.close();
+    }
+  };
+
+  for (const source of sources) describe(`import-django from ${source.name}, on a database made by real Django and DRF`, () => {
+    const file = `imported-${source.name.toLowerCase()}.db`;
+    const db = ['--db', `file:${file}`];
+    let imported: LibsqlStores;
+    let keys: Record<string, string>;
+    let from = '';
+    let first: Run;
+    let close = async () => {};
+
+    beforeAll(async () => {
+      ({ from, keys, close } = await source.open());
+      expect((await latchkey(cwd, ['migrate', ...db])).code).toBe(0);
+      first = await latchkey(cwd, ['import-django', '--from', from, ...db], env);
+      imported = await openLibsqlStores({ url: `file:${join(cwd, file)}`, migrate: false });
+    }, 60_000);
+    afterAll(async () => {
+      imported?.close();
+      await close();
+    });
+
+    const basic = (username: string, password: string) =>
+      new Request('https://app.test/', { headers: { Authorization: `Basic ${btoa(`${username}:${password}`)}` } });
+    const header = (key: string) => new Request('https://app.test/', { headers: { Authorization: `Token ${key}` } });
+    const tokens = () => createTokenService({ store: imported.tokens, secret: SECRET });
+
+    it('prints counts, and never a key', () => {
+      expect(first).toEqual({
+        code: 0,
+        stdout:
+          'Imported 5 users (0 already present) and 3 tokens (0 already present) from Django.\n' +
+          '1 email left out: another user already has it.\n',
+        stderr: '',
+      });
+      expect(Object.keys(keys).sort()).toEqual(['alice', 'bob', 'carol']);
+    });
+
+    it('stores the keys only as digests, with their creation times, named "drf"', async () => {
+      const alice = (await imported.users.findByUsername('alice'))!;
+      const [record] = await tokens().list(alice.id);
+      expect(record).toMatchObject({ name: 'drf', createdAt: Date.parse('2024-03-01T12:30:15.123Z'), expiresAt: null, scopes: [] });
+      const all = await rowsOf(file, 'SELECT * FROM latchkey_tokens');
+      for (const key of Object.values(keys)) expect(JSON.stringify(all)).not.toContain(key);
+    });
+
+    it('keeps staff, active, emails and unusable passwords as Django had them', async () => {
+      const found = await Promise.all(['alice', 'bob', 'carol', 'dave', 'erin'].map((name) => imported.users.findByUsername(name)));
+      expect(found.map((user) => [user?.isStaff, user?.isActive, user?.email ?? null])).toEqual([
+        [false, true, 'alice@example.com'],
+        [true, true, 'bob@example.com'],
+        [false, false, null],
+        [false, true, 'dave@example.com'],
+        // Django let erin share alice's address; Latchkey's are unique, so erin comes without it.
+        [false, true, null],
+      ]);
+      expect(await imported.users.getPasswordHash(found[3]!.id)).toBeNull();
+    });
+
+    it('lets imported DRF keys authenticate with legacyKeys, and only with it', async () => {
+      const legacy = tokenAuth({ tokens: tokens(), users: imported.users, legacyKeys: true });
+      const alice = await legacy.authenticate(header(keys.alice!), {});
+      expect(alice.outcome === 'success' && alice.user.username).toBe('alice');
+      const carol = await legacy.authenticate(header(keys.carol!), {});
+      expect(carol.outcome === 'fail' && carol.error.detail).toBe('User inactive or deleted.');
+      const strict = await tokenAuth({ tokens: tokens(), users: imported.users }).authenticate(header(keys.bob!), {});
+      expect(strict.outcome === 'fail' && strict.error.detail).toBe('Invalid token.');
+    });
+
+    it("logs in with Django's 1,000,000- and 600,000-iteration hashes, re-hashing them at today's parameters", SLOW, async () => {
+      const auth = basicAuth({ users: imported.users, passwords: createPasswordHasher() });
+      for (const [username, iterations] of [['alice', 1_000_000], ['bob', 600_000]] as const) {
+        const user = (await imported.users.findByUsername(username))!;
+        expect(await imported.users.getPasswordHash(user.id)).toMatch(new RegExp(`^pbkdf2_sha256\\$${iterations}\\$`));
+        expect((await auth.authenticate(basic(username, 'wrong'), {})).outcome).toBe('fail');
+        expect((await auth.authenticate(basic(username, `${username} password`), {})).outcome).toBe('success');
+        expect(await imported.users.getPasswordHash(user.id)).toMatch(/^pbkdf2_sha256\$100000\$/);
+      }
+    });
+
+    it('changes nothing when run again', SLOW, async () => {
+      const again = await latchkey(cwd, ['import-django', '--from', from, ...db], env);
+      expect(again.stdout).toBe('Imported 0 users (5 already present) and 0 tokens (3 already present) from Django.\n');
+      expect((await rowsOf(file, 'SELECT count(*) AS n FROM latchkey_tokens'))[0]!.n).toBe(3);
+    });
+
+    if (source.name !== 'SQLite') return;
+
+    it('--expires makes imported keys retire themselves', SLOW, async () => {
+      const retiring = ['--db', 'file:retiring.db'];
+      await latchkey(cwd, ['migrate', ...retiring]);
+      const before = Date.now();
+      expect((await latchkey(cwd, ['import-django', '--from', 'django.sqlite3', '--expires', '90d', ...retiring], env)).code).toBe(0);
+      const rows = await rowsOf('retiring.db', 'SELECT expires_at FROM latchkey_tokens');
+      expect(rows).toHaveLength(3);
+      for (const row of rows) expect(Number(row.expires_at)).toBeGreaterThanOrEqual(before + 90 * 86_400_000);
+    });
+
+    it('refuses a missing file, an unreachable Postgres and no --from', SLOW, async () => {
+      expectFailure(await latchkey(cwd, ['import-django', '--from', 'nope.sqlite3', ...db], env), 1, /no Django database at nope\.sqlite3/);
+      expectFailure(await latchkey(cwd, ['import-django', '--from', 'postgres://127.0.0.1:9/db', ...db], env), 1, /ECONNREFUSED|connect/);
+      expectFailure(await latchkey(cwd, ['import-django', ...db], env), 2, /needs --from/);
+    });
   });
 
   describe.concurrent('fails with one line on stderr, never a stack trace', () => {

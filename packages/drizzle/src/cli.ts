@@ -11,7 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import {
   createOneTimeTokens,
@@ -24,6 +24,8 @@ import {
 } from '@latchkey/core';
 import { createSecretBox, isSignatureAlgorithm, newSigningKey, type SecretBox } from '@latchkey/signatures';
 import { parseDuration } from './duration.ts';
+import { readDjangoPostgres } from './django-postgres.ts';
+import { formatDjangoReport, importDjango, readDjangoSqlite } from './import-django.ts';
 import { DEFAULT_DATABASE_URL } from './libsql.ts';
 import { type OpenStores, openStores } from './open-stores.ts';
 
@@ -56,6 +58,10 @@ Commands:
       --json                    print {"id", "key", "algorithm"} instead
   keys <username>               list a user's signing keys (never their secrets)
   revokekey <key-id>            delete a signing key
+  import-django --from <db>     import users and DRF tokens from a Django database: a
+                                SQLite file or a postgres:// URL; run it again to pick
+                                up new rows, it changes nothing twice
+      --expires <duration>      imported tokens stop working after this (default: never)
 
 Options:
   --db <url>                    database: file:path.db, libsql://…, https://…,
@@ -143,11 +149,7 @@ const COMMANDS: Record<string, Command> = {
     },
     required: ['username'],
     async run({ stores, tokens, args: [username = ''], values }) {
-      const expires = values.expires as string | undefined;
-      const ttl = expires === undefined ? null : parseDuration(expires);
-      if (ttl === null && expires !== undefined) {
-        throw new UsageError(`bad duration "${expires}": use a whole number and s, m, h or d, e.g. 30d`);
-      }
+      const ttl = parseExpires(values.expires as string | undefined);
       const userId = await requireUserId(stores, username);
       if (values.reset) await tokens.revokeAll(userId);
       const created = await tokens.create(userId, {
@@ -213,6 +215,25 @@ const COMMANDS: Record<string, Command> = {
   keys: { options: {}, required: ['username'], run: listKeys },
 
   revokekey: { options: {}, required: ['key-id'], run: revokeKey },
+
+  'import-django': {
+    options: { from: { type: 'string' }, expires: { type: 'string' } },
+    required: [],
+    async run({ stores, tokens, values }) {
+      const from = values.from as string | undefined;
+      if (from === undefined) throw new UsageError('import-django needs --from <Django database>');
+      const tokenTtl = parseExpires(values.expires as string | undefined);
+      let data;
+      if (/^postgres(ql)?:\/\//.test(from)) {
+        data = await readDjangoPostgres(from);
+      } else {
+        const path = from.startsWith('file:') ? localPath(from) : from;
+        if (path === null || !existsSync(path)) throw new CommandError(`no Django database at ${from}`);
+        data = await readDjangoSqlite(pathToFileURL(path).href);
+      }
+      return formatDjangoReport(await importDjango(data, { users: stores.users, tokens, tokenTtl }));
+    },
+  },
 };
 
 // Signing keys (@latchkey/signatures): Hawk credentials and RFC 9421 keys.
@@ -236,9 +257,7 @@ async function createKey({ stores, args: [username = ''], values }: Context): Pr
     throw new UsageError(`unknown public-key algorithm "${algorithm}" (ed25519, ecdsa-p256-sha256, rsa-pss-sha512, rsa-v1_5-sha256)`);
   }
   if (values.algorithm !== undefined && file === undefined) throw new UsageError('--algorithm goes with --public-key');
-  const expires = values.expires as string | undefined;
-  const ttl = expires === undefined ? null : parseDuration(expires);
-  if (ttl === null && expires !== undefined) throw new UsageError(`bad duration "${expires}": use a whole number and s, m, h or d, e.g. 30d`);
+  const ttl = parseExpires(values.expires as string | undefined);
   if (file === undefined && !process.env.LATCHKEY_SECRET_KEY) {
     throw new CommandError('shared secrets are sealed at rest: set LATCHKEY_SECRET_KEY to base64 of 32 random bytes (the app needs the same)');
   }
@@ -289,6 +308,15 @@ async function revokeKey({ stores, args: [id = ''] }: Context): Promise<string> 
 }
 
 const ALL_OPTIONS: Options = Object.assign({}, GLOBAL_OPTIONS, ...Object.values(COMMANDS).map((c) => c.options));
+
+/** An `--expires` value in milliseconds; null when not given. */
+function parseExpires(expires: string | undefined): number | null {
+  const ttl = expires === undefined ? null : parseDuration(expires);
+  if (ttl === null && expires !== undefined) {
+    throw new UsageError(`bad duration "${expires}": use a whole number and s, m, h or d, e.g. 30d`);
+  }
+  return ttl;
+}
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 

@@ -21,6 +21,7 @@ import {
   type LatchkeyOptions,
   type Grant,
   toLatchkey,
+  withVary,
 } from '@latchkey/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
@@ -132,15 +133,17 @@ export function latchkey<U extends AuthUser = AuthUser>(
     c.set('auth', outcome.identity.auth);
     c.set('scheme', outcome.identity.scheme);
     await next();
+    // Cookie-reading schemes that were consulted (session auth) must be in Vary, as in Django.
+    if (outcome.vary.length > 0) c.res = withVary(c.res, outcome.vary);
   });
 }
 
 /**
  * Mounts core's token endpoints (`POST /auth/token`, `/auth/logout`, `/auth/logout-all`,
  * `GET /auth/tokens`, `GET /auth/me`, …) from `createAuthEndpoints(...)` or from the
- * options it takes. Requests under the endpoints' prefix (default `"/auth"`) that match
- * a route are answered with core's response as it is; every other request goes on to the
- * app's own routes. Use it with `app.use(...)`.
+ * options it takes. Requests for one of the endpoints' paths (under their prefix, default
+ * `"/auth"`, or moved with `paths`) are answered with core's response as it is; every other
+ * request goes on to the app's own routes. Use it with `app.use(...)`.
  */
 export function authEndpoints<U extends AuthUser = AuthUser>(
   endpointsOrOptions: AuthEndpoints | AuthEndpointsOptions<U>,

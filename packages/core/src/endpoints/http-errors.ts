@@ -4,6 +4,9 @@
  */
 import { LatchkeyError } from '../errors.ts';
 
+// Raised by endpoints, answered by core's errorResponse (which sends its `Allow`).
+export { MethodNotAllowed } from '../errors.ts';
+
 /** The body could not be parsed: 400 (DRF's ParseError). */
 export class ParseError extends LatchkeyError {
   readonly status = 400;
@@ -25,18 +28,6 @@ export class NotFound extends LatchkeyError {
   readonly status = 404;
   constructor() {
     super('Not found.');
-  }
-}
-
-/** The route exists but not for this method: 405 with `Allow`. */
-export class MethodNotAllowed extends LatchkeyError {
-  readonly status = 405;
-  constructor(
-    method: string,
-    /** The methods the route answers, for the `Allow` header. */
-    readonly allow: readonly string[],
-  ) {
-    super(`Method "${method}" not allowed.`);
   }
 }
 

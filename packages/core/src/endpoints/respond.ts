@@ -1,14 +1,11 @@
 /** How endpoints answer: refusals through core's `errorResponse`, plus DRF's two exceptions to `{"detail"}`. */
 import type { LatchkeyError } from '../errors.ts';
 import { errorResponse, jsonResponse } from '../response.ts';
-import { MethodNotAllowed, ValidationFailed } from './http-errors.ts';
+import { ValidationFailed } from './http-errors.ts';
 
-/** The response for a refusal: field errors keep their own shape, 405 names what is allowed. */
+/** The response for a refusal: field errors keep their own shape. */
 export function refusalResponse(error: LatchkeyError): Response {
-  if (error instanceof ValidationFailed) return jsonResponse(error.errors, error.status);
-  const response = errorResponse(error, null);
-  if (error instanceof MethodNotAllowed) response.headers.set('Allow', error.allow.join(', '));
-  return response;
+  return error instanceof ValidationFailed ? jsonResponse(error.errors, error.status) : errorResponse(error, null);
 }
 
 /** 204 with no body (knox's logout answers). */

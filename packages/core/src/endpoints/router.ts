@@ -20,8 +20,12 @@
  * | …      | whatever `extensions` add | open or authenticated | e.g. TOTP enrolment from `@latchkey/two-factor` |
  *
  * "authenticated" routes run the pipeline with `authenticators` and `isAuthenticated`, as
- * DRF's views do: credentials first, then the method (405 with `Allow`). GET routes answer
- * HEAD too. A trailing slash is accepted (`/auth/token/`, DRF's habit).
+ * DRF's views do: credentials first, then the method (405). The token and register routes
+ * run the same authenticators with no permission, as DRF's `obtain_auth_token` does: a
+ * wrong token or a session without its CSRF token is refused before any login. Every answer
+ * of a route carries `Allow` (DRF's views send it on every answer), and `Vary: Cookie` once
+ * session authentication was consulted. GET routes answer HEAD too. A trailing slash is
+ * accepted (`/auth/token/`, DRF's habit). Each route can be moved with `paths`.
  */
 import type { Authenticator, HostContext } from '../schemes/authenticator.ts';
 import { type LatchkeyError, StoreUnavailable } from '../errors.ts';
@@ -29,8 +33,8 @@ import { failClosed, logStoreFailure } from '../fail-closed.ts';
 import { createLatchkey, type Latchkey } from '../latchkey.ts';
 import { withoutUndefined } from '../options.ts';
 import { createPasswordHasher, type PasswordHasher } from '../users/password.ts';
-import { isAuthenticated } from '../permissions.ts';
-import { errorResponse } from '../response.ts';
+import { allowAny, isAuthenticated } from '../permissions.ts';
+import { errorResponse, withVary } from '../response.ts';
 import { assertTimeout, DEFAULT_TIMEOUT_MS, withTimeLimit } from '../time-limit.ts';
 import { tokenAuth } from '../schemes/token-auth.ts';
 import type { TokenService } from '../tokens/token-service.ts';
@@ -68,6 +72,12 @@ export interface AuthEndpointsOptions<U extends AuthUser = AuthUser> {
   readonly passwords?: PasswordHasher;
   /** Where the routes live: `""` or `/segment[/segment…]`, no trailing slash. Default `"/auth"`. */
   readonly prefix?: string;
+  /**
+   * Routes moved to paths of their own, outside the prefix: `{ token: "/api-token-auth" }`
+   * puts obtain-token where DRF's tutorial does. Each is `/segment[/segment…]`, no trailing
+   * slash; `tokens` moves `tokens/:id` with it. Default `{}`: every route under `prefix`.
+   */
+  readonly paths?: Readonly<Partial<Record<RouteName, string>>>;
   /**
    * Who may call the logout, tokens and me routes, tried in order. Default token
    * authentication (`Authorization: Token …`), then session authentication when sessions
@@ -121,11 +131,22 @@ export interface AuthEndpointsOptions<U extends AuthUser = AuthUser> {
   readonly timeout?: number | null;
 }
 
+/** The routes `paths` can move. */
+export type RouteName = 'token' | 'logout' | 'logoutAll' | 'tokens' | 'me' | 'register' | 'session' | 'sessionLogout';
+
 /** The mounted endpoints. */
-export interface AuthEndpoints {
+export interface AuthEndpoints<U extends AuthUser = AuthUser> {
   /** The resolved prefix, for hosts that mount by path. */
   readonly prefix: string;
-  /** Answers a request under the prefix; null for any other path. Never throws. */
+  /** Every route's path pattern (`/auth/tokens/:id`…), for hosts that mount route by route. */
+  readonly paths: readonly string[];
+  /**
+   * The session authenticator the endpoints use (null with `session: false`). Put this one
+   * in the app's own pipeline, after token auth, rather than a second `sessionAuth(...)`:
+   * cookie names and CSRF options are then given once, in `session`, and always agree.
+   */
+  readonly sessionAuth: Authenticator<U> | null;
+  /** Answers a request for one of `paths`; null for any other path. Never throws. */
   handle(request: Request, host?: HostContext): Promise<Response | null>;
 }
 
@@ -143,11 +164,18 @@ export interface AuthRoutes<U extends AuthUser> {
 /** Builds a route group from the endpoints' shared options; called once, by `createAuthEndpoints`. */
 export type AuthExtension<U extends AuthUser> = (deps: EndpointDeps<U>) => AuthRoutes<U>;
 
+// `guard` null: no authentication at all; `user: false`: the guard's authenticators run, but
+// the endpoint needs no user (obtain-token, register).
 type Route<U extends AuthUser> =
-  | { readonly path: string; readonly guard: null; readonly methods: Methods<EndpointCall> }
-  | { readonly path: string; readonly guard: Latchkey<U>; readonly methods: Methods<UserCall<U>> };
+  | { readonly path: string; readonly guard: Latchkey<U> | null; readonly user: false; readonly methods: Methods<EndpointCall> }
+  | { readonly path: string; readonly guard: Latchkey<U>; readonly user: true; readonly methods: Methods<UserCall<U>> };
 
 const PREFIX = /^(\/[A-Za-z0-9._~!$&'()*+,;=:@-]+)*$/;
+
+/** The `Allow` value of a route: its methods, with HEAD beside GET. */
+function allowed(methods: Readonly<Record<string, unknown>>): string[] {
+  return Object.keys(methods).flatMap((known) => (known === 'GET' ? ['GET', 'HEAD'] : [known]));
+}
 
 /** Path parameters when `path` fits `pattern` (`/tokens/:id`), else null. */
 function matchPath(pattern: string, path: string): Record<string, string> | null {
@@ -171,7 +199,7 @@ function resolveThrottle(option: LoginThrottleOptions | LoginThrottle | false | 
 }
 
 /** Builds the endpoints. Missing or contradictory options throw at once. */
-export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: AuthEndpointsOptions<U>): AuthEndpoints {
+export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: AuthEndpointsOptions<U>): AuthEndpoints<U> {
   const { tokens, users, prefix, serializeUser, maxBodyBytes, onError, timeout } = {
     prefix: '/auth',
     serializeUser: ({ id, username }: U): unknown => ({ id, username }),
@@ -198,89 +226,112 @@ export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: Auth
   const authenticators = options.authenticators ?? [tokenAuth({ tokens, users }), ...(sessions ? [sessions.authenticator] : [])];
   // No limit of its own: the guard runs inside the route's (below), which its signal carries.
   const guard = createLatchkey<U>({ authenticators, permissions: [isAuthenticated], onError, timeout: null });
+  // DRF's obtain_auth_token runs the default authenticators too, and refuses what they refuse.
+  const anyone = guard.with({ permissions: [allowAny] });
   const login = createLogin(deps, throttle);
   const tokenAnswer = grantToken(deps);
   const sessionAnswer = sessions ? grantSession(deps, sessions) : null;
   const grant: GrantLogin<U> = (call, user, answer) => (answer === 'session' && sessionAnswer ? sessionAnswer : tokenAnswer)(call, user);
   const gate = secondFactorLogin(deps, throttle, options.secondFactor, grant);
 
+  const moved = { ...options.paths };
+  for (const [name, path] of Object.entries(moved)) {
+    if (typeof path !== 'string' || path === '' || !PREFIX.test(path)) {
+      throw new RangeError(`createAuthEndpoints: paths.${name} must be "/segment[/segment…]" without a trailing slash`);
+    }
+  }
+  const at = (name: RouteName, path: string) => moved[name] ?? `${prefix}${path}`;
   const routes: Route<U>[] = [
-    { path: '/token', guard: null, methods: { POST: obtainToken(login, gate) } },
-    { path: '/logout', guard, methods: { POST: logout(deps, sessions, 'logout') } },
-    { path: '/logout-all', guard, methods: { POST: logoutAll(deps, sessions) } },
-    { path: '/tokens', guard, methods: { GET: listMyTokens(deps) } },
-    { path: '/tokens/:id', guard, methods: { DELETE: revokeMyToken(deps) } },
-    { path: '/me', guard, methods: { GET: me(deps) } },
+    { path: at('token', '/token'), guard: anyone, user: false, methods: { POST: obtainToken(login, gate) } },
+    { path: at('logout', '/logout'), guard, user: true, methods: { POST: logout(deps, sessions, 'logout') } },
+    { path: at('logoutAll', '/logout-all'), guard, user: true, methods: { POST: logoutAll(deps, sessions) } },
+    { path: at('tokens', '/tokens'), guard, user: true, methods: { GET: listMyTokens(deps) } },
+    { path: `${at('tokens', '/tokens')}/:id`, guard, user: true, methods: { DELETE: revokeMyToken(deps) } },
+    { path: at('me', '/me'), guard, user: true, methods: { GET: me(deps) } },
   ];
   const account = options.account ? accountRoutes(deps, prefix, options.account, onError, timeout) : null;
   if (account) {
-    for (const [path, methods] of Object.entries(account.open)) routes.push({ path, guard: null, methods });
-    for (const [path, methods] of Object.entries(account.authenticated)) routes.push({ path, guard, methods });
+    for (const [path, methods] of Object.entries(account.open)) routes.push({ path: `${prefix}${path}`, guard: null, user: false, methods });
+    for (const [path, methods] of Object.entries(account.authenticated)) routes.push({ path: `${prefix}${path}`, guard, user: true, methods });
   }
-  if (gate.verify) routes.push({ path: '/2fa/verify', guard: null, methods: { POST: gate.verify } });
+  // The other groups stay under the prefix: mailed links and second steps are built from it.
+  if (gate.verify) routes.push({ path: `${prefix}/2fa/verify`, guard: null, user: false, methods: { POST: gate.verify } });
   if (options.passwordless) {
     const open = passwordlessRoutes(deps, prefix, options.passwordless, throttle, gate, onError, timeout);
-    for (const [path, methods] of Object.entries(open)) routes.push({ path, guard: null, methods });
+    for (const [path, methods] of Object.entries(open)) routes.push({ path: `${prefix}${path}`, guard: null, user: false, methods });
   }
   for (const extension of options.extensions ?? []) {
     const added = extension(deps);
-    for (const [path, methods] of Object.entries(added.open ?? {})) routes.push({ path, guard: null, methods });
-    for (const [path, methods] of Object.entries(added.authenticated ?? {})) routes.push({ path, guard, methods });
+    for (const [path, methods] of Object.entries(added.open ?? {})) routes.push({ path: `${prefix}${path}`, guard: null, user: false, methods });
+    for (const [path, methods] of Object.entries(added.authenticated ?? {})) routes.push({ path: `${prefix}${path}`, guard, user: true, methods });
   }
   if (options.register) {
     const settings = options.register === true ? {} : options.register;
     const registration = register(deps, throttle, settings, account?.sendActivation ?? null);
-    routes.push({ path: '/register', guard: null, methods: { POST: registration } });
+    routes.push({ path: at('register', '/register'), guard: anyone, user: false, methods: { POST: registration } });
   }
   if (sessions) {
     const sessionGuard = guard.with({ authenticators: [sessions.authenticator] });
     routes.push(
-      { path: '/session', guard: null, methods: { POST: sessionLogin(login, sessions, gate) } },
-      { path: '/session/logout', guard: sessionGuard, methods: { POST: logout(deps, sessions, 'session-logout') } },
+      { path: at('session', '/session'), guard: null, user: false, methods: { POST: sessionLogin(login, sessions, gate) } },
+      {
+        path: at('sessionLogout', '/session/logout'),
+        guard: sessionGuard,
+        user: true,
+        methods: { POST: logout(deps, sessions, 'session-logout') },
+      },
     );
   }
+  const patterns = routes.map((route) => route.path);
+  if (new Set(patterns).size !== patterns.length) throw new RangeError('createAuthEndpoints: two routes have one path');
 
   const dispatch = async <C extends EndpointCall>(methods: Methods<C>, call: C): Promise<Response> => {
     const { method } = call.request;
     const name = method === 'HEAD' && Object.hasOwn(methods, 'GET') ? 'GET' : method;
-    if (!Object.hasOwn(methods, name)) {
-      const allow = Object.keys(methods).flatMap((known) => (known === 'GET' ? ['GET', 'HEAD'] : [known]));
-      return refusalResponse(new MethodNotAllowed(method, allow));
-    }
+    if (!Object.hasOwn(methods, name)) return refusalResponse(new MethodNotAllowed(method, allowed(methods)));
     const result: Response | LatchkeyError = await methods[name]!(call);
     const response = result instanceof Response ? result : refusalResponse(result);
     return method === 'HEAD' ? new Response(null, response) : response;
   };
 
   const respond = async (route: Route<U>, call: EndpointCall): Promise<Response> => {
-    if (route.guard === null) return dispatch(route.methods, call);
+    if (route.user === false) {
+      if (route.guard === null) return dispatch(route.methods, call);
+      const outcome = await route.guard.run(call.request, call.host);
+      return outcome.ok ? withVary(await dispatch(route.methods, call), outcome.vary) : outcome.response;
+    }
     const outcome = await route.guard.run(call.request, call.host);
     if (!outcome.ok) return outcome.response;
     const { user, auth, scheme } = outcome.identity;
     // isAuthenticated admits no anonymous caller; this only tells the compiler so.
     if (user === null || scheme === null) throw new TypeError('authenticated route reached without a user');
     // The endpoints act on stored tokens (logout revokes the one in use); other grants have none.
-    return dispatch(route.methods, { ...call, user, auth: auth !== null && isTokenRecord(auth) ? auth : null, scheme });
+    const userCall = { ...call, user, auth: auth !== null && isTokenRecord(auth) ? auth : null, scheme };
+    return withVary(await dispatch(route.methods, userCall), outcome.vary);
   };
 
   const answer = async (route: Route<U>, call: EndpointCall): Promise<Response> => {
+    let response: Response;
     try {
-      return await withTimeLimit(timeout, call.host.signal, (signal) => respond(route, { ...call, host: { ...call.host, signal } }));
+      response = await withTimeLimit(timeout, call.host.signal, (signal) => respond(route, { ...call, host: { ...call.host, signal } }));
     } catch (error) {
       // The host gave up on the request (the client left): no store failure to report.
       const { signal } = call.host;
-      if (signal?.aborted && error === signal.reason) return errorResponse(new StoreUnavailable(error), null);
+      if (signal?.aborted && error === signal.reason) response = errorResponse(new StoreUnavailable(error), null);
       // Fail closed: a broken or silent store or hook never becomes a 500 or access.
-      return errorResponse(failClosed(error, onError), null);
+      else response = errorResponse(failClosed(error, onError), null);
     }
+    // DRF's views name their methods on every answer, refusals included.
+    response.headers.set('Allow', allowed(route.methods).join(', '));
+    return response;
   };
 
   return {
     prefix,
+    paths: patterns,
+    sessionAuth: sessions?.authenticator ?? null,
     async handle(request, host = {}) {
-      const { pathname } = new URL(request.url);
-      if (!pathname.startsWith(`${prefix}/`)) return null;
-      let path = pathname.slice(prefix.length);
+      let { pathname: path } = new URL(request.url);
       if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
       for (const route of routes) {
         const params = matchPath(route.path, path);

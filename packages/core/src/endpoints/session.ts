@@ -8,7 +8,7 @@ import { type CsrfOptions, type CsrfProtection, csrfProtection } from '../scheme
 import { LatchkeyError } from '../errors.ts';
 import { withoutUndefined } from '../options.ts';
 import { jsonResponse } from '../response.ts';
-import { assertCookieName, SESSION_COOKIE, sessionAuth } from '../schemes/session-auth.ts';
+import { assertCookieName, CSRF_COOKIE, SESSION_COOKIE, sessionAuth } from '../schemes/session-auth.ts';
 import type { TokenRecord } from '../tokens/token-store.ts';
 import type { AuthUser } from '../users/user-store.ts';
 import type { Endpoint, EndpointCall, EndpointDeps } from './endpoint.ts';
@@ -16,9 +16,6 @@ import { issueToken } from './issue-token.ts';
 import type { Login } from './login.ts';
 import { isoTime } from './respond.ts';
 import type { SecondFactorLogin } from './second-factor/second-factor-login.ts';
-
-/** The readable cookie that carries the CSRF token's default name. */
-export const CSRF_COOKIE = 'latchkey_csrf';
 
 /** Options for session login (`createAuthEndpoints({ session })`). */
 export interface SessionEndpointOptions {
@@ -68,7 +65,7 @@ export function createSessions<U extends AuthUser>(deps: EndpointDeps<U>, option
     if (!secure && /^__(Host|Secure)-/i.test(name)) throw new TypeError(`session: cookie "${name}" needs secure: true`);
   }
   const csrf = csrfProtection(options.csrf);
-  const authenticator = sessionAuth({ tokens: deps.tokens, users: deps.users, cookieName, csrf: options.csrf });
+  const authenticator = sessionAuth({ tokens: deps.tokens, users: deps.users, cookieName, csrfCookieName, csrf: options.csrf });
 
   // Lax: sent on top-level navigations from other sites, never on their subrequests or forms posted cross-site.
   const cookie = (name: string, value: string, maxAge: number | null, httpOnly: boolean) =>

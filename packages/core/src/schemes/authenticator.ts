@@ -84,6 +84,13 @@ export interface Authenticator<U extends AuthUser = AuthUser> {
    * RFC 6750 attributes for Bearer challenges; other schemes ignore it.
    */
   challenge?(error?: BearerError): string;
+  /**
+   * Request headers besides `Authorization` that this scheme reads (session auth: `Cookie`).
+   * Once the scheme is consulted, every answer names them in `Vary`, as Django does for
+   * sessions. `Authorization` needs none: shared caches never reuse answers to it (RFC 9111).
+   * Default none.
+   */
+  readonly vary?: readonly string[];
 }
 
 const SKIP = Object.freeze({ outcome: 'skip' as const });

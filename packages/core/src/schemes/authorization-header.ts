@@ -32,8 +32,3 @@ export function parseAuthorization(request: Request, keyword: string): Authoriza
   if (parts.length > 2) return { kind: 'spaces' };
   return { kind: 'credentials', credentials: parts[1]! };
 }
-
-/** True when `text` is printable ASCII without spaces: all a token may contain. */
-export function isVisibleAscii(text: string): boolean {
-  return /^[\x21-\x7e]*$/.test(text);
-}

@@ -26,7 +26,10 @@ describe('BasicAuthentication', () => {
   it.each([
     ['Basic', 'Invalid basic header. No credentials provided.'],
     ['Basic a b', 'Invalid basic header. Credentials string should not contain spaces.'],
-    ['Basic ***', 'Invalid basic header. Credentials not correctly base64 encoded.'],
+    // Python's b64decode, as DRF calls it: wrong padding is refused, stray characters are dropped.
+    ['Basic abc', 'Invalid basic header. Credentials not correctly base64 encoded.'],
+    [`Basic ${btoa('alice:x').replace(/=+$/, '')}`, 'Invalid basic header. Credentials not correctly base64 encoded.'],
+    ['Basic ***', 'Invalid username/password.'],
     [basic('alice', 'wrong'), 'Invalid username/password.'],
     [basic('mallory', PASSWORD), 'Invalid username/password.'],
     [basic('carol', PASSWORD), 'Invalid username/password.'],
@@ -36,6 +39,13 @@ describe('BasicAuthentication', () => {
     const { auth } = await setup();
     const result = await auth.authenticate(request({ Authorization: header }), {});
     expect(result.outcome === 'fail' && result.error.detail).toBe(detail);
+  });
+
+  it('logs in with characters outside the base64 alphabet among the credentials, as DRF does', async () => {
+    const { auth } = await setup();
+    const encoded = btoa(`alice:${PASSWORD}`);
+    const result = await auth.authenticate(request({ Authorization: `Basic ${encoded.slice(0, 4)}*${encoded.slice(4)}` }), {});
+    expect(result.outcome).toBe('success');
   });
 
   it('decodes UTF-8 credentials, falling back to latin-1', () => {

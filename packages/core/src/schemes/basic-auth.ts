@@ -4,7 +4,7 @@ import { parseAuthorization } from './authorization-header.ts';
 import { defaultLoginThrottle, type LoginThrottle, NO_LOGIN_THROTTLE } from '../endpoints/login-throttle.ts';
 import type { SecondFactor } from '../second-factor/second-factor.ts';
 import { checkCredentials } from '../users/credentials.ts';
-import { base64ToBytes, latin1ToString, utf8ToString } from '../encoding.ts';
+import { base64ToBytesAsPython, latin1ToString, utf8ToString } from '../encoding.ts';
 import { withoutUndefined } from '../options.ts';
 import { createPasswordHasher, type PasswordHasher } from '../users/password.ts';
 import type { AuthUser, UserStore } from '../users/user-store.ts';
@@ -39,11 +39,12 @@ const INVALID = 'Invalid username/password.';
 const NEEDS_SECOND_FACTOR = 'Two-factor authentication is on for this account; Basic authentication cannot carry the second code. Log in at the token endpoint.';
 
 /**
- * Decodes Basic credentials: UTF-8 first, latin-1 when the bytes are not UTF-8 (what
+ * Decodes Basic credentials: base64 by Python's rules (DRF's `b64decode`: stray characters
+ * dropped, padding required), UTF-8 first, latin-1 when the bytes are not UTF-8 (what
  * older clients send), then split at the first colon. Null when not base64.
  */
 export function decodeBasicCredentials(encoded: string): { username: string; password: string } | null {
-  const bytes = base64ToBytes(encoded);
+  const bytes = base64ToBytesAsPython(encoded);
   if (!bytes) return null;
   const text = utf8ToString(bytes) ?? latin1ToString(bytes);
   const colon = text.indexOf(':');

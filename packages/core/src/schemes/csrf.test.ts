@@ -21,20 +21,25 @@ describe('csrfProtection: the CSRF token', () => {
 
   it('lets a request through with the right token in X-CSRFToken', () => {
     const csrf = csrfProtection();
-    expect(csrf.check(post({ 'X-CSRFToken': csrf.tokenFor(SESSION) }), SESSION)).toBeNull();
+    expect(csrf.check(post({ 'X-CSRFToken': csrf.tokenFor(SESSION) }), SESSION, 'cookie')).toBeNull();
   });
 
   it('refuses a missing or wrong token: "CSRF Failed: CSRF token missing or incorrect."', () => {
     const csrf = csrfProtection();
     const attempts: Record<string, string>[] = [{}, { 'X-CSRFToken': 'wrong' }, { 'X-CSRFToken': csrf.tokenFor('other') }];
     for (const headers of attempts) {
-      expect(csrf.check(post(headers), SESSION)?.detail).toBe('CSRF Failed: CSRF token missing or incorrect.');
+      expect(csrf.check(post(headers), SESSION, 'cookie')?.detail).toBe('CSRF Failed: CSRF token missing or incorrect.');
     }
+  });
+
+  it('refuses a request without the CSRF cookie: "CSRF Failed: CSRF cookie not set." (Django\'s wording)', () => {
+    const csrf = csrfProtection();
+    expect(csrf.check(post({ 'X-CSRFToken': csrf.tokenFor(SESSION) }), SESSION, null)?.detail).toBe('CSRF Failed: CSRF cookie not set.');
   });
 
   it('reads the header it is told to', () => {
     const csrf = csrfProtection({ headerName: 'X-XSRF-Token' });
-    expect(csrf.check(post({ 'X-XSRF-Token': csrf.tokenFor(SESSION) }), SESSION)).toBeNull();
+    expect(csrf.check(post({ 'X-XSRF-Token': csrf.tokenFor(SESSION) }), SESSION, 'cookie')).toBeNull();
   });
 });
 
@@ -65,12 +70,12 @@ describe('csrfProtection: the origin check', () => {
 
   it('leaves the decision to the token when a client sends neither header', () => {
     expect(csrf.checkOrigin(post({}))).toBeNull();
-    expect(csrf.check(post({}), SESSION)?.detail).toBe('CSRF Failed: CSRF token missing or incorrect.');
+    expect(csrf.check(post({}), SESSION, 'cookie')?.detail).toBe('CSRF Failed: CSRF token missing or incorrect.');
   });
 
   it('checks the origin before the token', () => {
     const headers = { Origin: 'https://evil.test', 'X-CSRFToken': csrf.tokenFor(SESSION) };
-    expect(csrf.check(post(headers), SESSION)?.detail).toMatch(/^CSRF Failed: Origin checking failed/);
+    expect(csrf.check(post(headers), SESSION, 'cookie')?.detail).toMatch(/^CSRF Failed: Origin checking failed/);
   });
 
   it('refuses trusted origins that are not bare origins, and bad header names, at construction', () => {

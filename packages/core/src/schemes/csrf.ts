@@ -14,7 +14,8 @@
  *    readable cookie (and the session login's body); HMAC is one-way, so it reveals nothing
  *    about the session token.
  *
- * Both refusals are 403 with DRF's "CSRF Failed: …" wording.
+ * Every refusal is 403 with DRF's "CSRF Failed: …" wording; a request without the CSRF
+ * cookie gets Django's "CSRF cookie not set." (the token is still what is checked).
  */
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -45,8 +46,12 @@ export interface CsrfProtection {
   tokenFor(sessionToken: string): string;
   /** The origin layer alone (the session login uses it: there is no session yet). */
   checkOrigin(request: Request): PermissionDenied | null;
-  /** Both layers; null when the request may proceed. */
-  check(request: Request, sessionToken: string): PermissionDenied | null;
+  /**
+   * Both layers; null when the request may proceed. `csrfCookie` is the CSRF cookie's value
+   * (null: not sent): without it the answer is Django's "CSRF cookie not set.", so a
+   * browser client learns that it never got (or lost) the cookie rather than a wrong token.
+   */
+  check(request: Request, sessionToken: string, csrfCookie: string | null): PermissionDenied | null;
 }
 
 // Domain separation: this HMAC is a CSRF token and can never equal a token's digest.
@@ -91,9 +96,10 @@ export function csrfProtection(options: CsrfOptions = {}): CsrfProtection {
     headerName,
     tokenFor,
     checkOrigin,
-    check(request, sessionToken) {
+    check(request, sessionToken, csrfCookie) {
       const origin = checkOrigin(request);
       if (origin) return origin;
+      if (csrfCookie === null) return denied('CSRF cookie not set.');
       const presented = request.headers.get(headerName);
       return presented !== null && constantTimeEqual(presented, tokenFor(sessionToken))
         ? null

@@ -17,7 +17,7 @@ async function setup() {
   const session = sessionAuth({ tokens, users });
   const csrf = csrfProtection().tokenFor(created.token);
   const request = (method: string, headers: Record<string, string> = {}) =>
-    new Request('https://app.test/things', { method, headers: { Cookie: `latchkey_session=${created.token}`, ...headers } });
+    new Request('https://app.test/things', { method, headers: { Cookie: `latchkey_session=${created.token}; latchkey_csrf=${csrf}`, ...headers } });
   return { users, tokens, alice, session, token: created.token, csrf, request, advance: (ms: number) => (clock += ms) };
 }
 
@@ -79,6 +79,13 @@ describe('sessionAuth: DRF SessionAuthentication on Latchkey tokens', () => {
     }
   });
 
+  it('fails an unsafe request without the CSRF cookie with "CSRF Failed: CSRF cookie not set.", as DRF does', async () => {
+    const { session, token, csrf } = await setup();
+    const request = new Request('https://app.test/things', { method: 'POST', headers: { Cookie: `latchkey_session=${token}`, 'X-CSRFToken': csrf } });
+    const result = await session.authenticate(request, {});
+    expect(result.outcome === 'fail' && [result.error.status, result.error.detail]).toEqual([403, 'CSRF Failed: CSRF cookie not set.']);
+  });
+
   it('lets an unsafe request through with the session\'s CSRF token', async () => {
     const { session, request, csrf } = await setup();
     const result = await session.authenticate(request('DELETE', { 'X-CSRFToken': csrf }), {});
@@ -92,8 +99,8 @@ describe('sessionAuth: DRF SessionAuthentication on Latchkey tokens', () => {
 
   it('reads the cookie and the CSRF header it is told to', async () => {
     const { tokens, users, token, csrf } = await setup();
-    const custom = sessionAuth({ tokens, users, cookieName: 'sid', csrf: { headerName: 'X-XSRF-Token' } });
-    const request = new Request('https://app.test/', { method: 'POST', headers: { Cookie: `sid=${token}`, 'X-XSRF-Token': csrf } });
+    const custom = sessionAuth({ tokens, users, cookieName: 'sid', csrfCookieName: 'xsrf', csrf: { headerName: 'X-XSRF-Token' } });
+    const request = new Request('https://app.test/', { method: 'POST', headers: { Cookie: `sid=${token}; xsrf=${csrf}`, 'X-XSRF-Token': csrf } });
     expect((await custom.authenticate(request, {})).outcome).toBe('success');
   });
 

@@ -16,6 +16,8 @@ import type { AuthUser, UserStore } from '../users/user-store.ts';
 
 /** The session cookie's default name. */
 export const SESSION_COOKIE = 'latchkey_session';
+/** The default name of the readable cookie that carries the CSRF token. */
+export const CSRF_COOKIE = 'latchkey_csrf';
 
 /** Options for `sessionAuth`. */
 export interface SessionAuthOptions<U extends AuthUser> {
@@ -25,6 +27,11 @@ export interface SessionAuthOptions<U extends AuthUser> {
   readonly users: UserStore<U>;
   /** The cookie that carries the session token. Default `"latchkey_session"`. */
   readonly cookieName?: string;
+  /**
+   * The readable cookie the session login sets with the CSRF token; an unsafe request
+   * without it is refused "CSRF Failed: CSRF cookie not set.". Default `"latchkey_csrf"`.
+   */
+  readonly csrfCookieName?: string;
   /** CSRF header and trusted origins. Default `{}`: `X-CSRFToken`, the request's own origin only. */
   readonly csrf?: CsrfOptions;
   /** `Identity.scheme` when this authenticator succeeds. Default `"session"`. */
@@ -61,22 +68,30 @@ export function readCookie(header: string | null, name: string): string | null {
  * a live session on an unsafe method without a valid CSRF token fails with 403.
  */
 export function sessionAuth<U extends AuthUser>(options: SessionAuthOptions<U>): Authenticator<U> {
-  const { tokens, users, cookieName, name } = { cookieName: SESSION_COOKIE, name: 'session', ...withoutUndefined(options) };
+  const { tokens, users, cookieName, csrfCookieName, name } = {
+    cookieName: SESSION_COOKIE,
+    csrfCookieName: CSRF_COOKIE,
+    name: 'session',
+    ...withoutUndefined(options),
+  };
   if (!tokens || !users) throw new TypeError('sessionAuth: tokens and users are required');
   assertCookieName(cookieName);
+  assertCookieName(csrfCookieName);
   const csrf = csrfProtection(options.csrf);
 
   return {
     name,
+    vary: ['Cookie'],
     async authenticate(request, host) {
-      const token = readCookie(request.headers.get('Cookie'), cookieName);
+      const cookies = request.headers.get('Cookie');
+      const token = readCookie(cookies, cookieName);
       if (!token) return skip();
       // A session token only: an API token in the cookie is as unknown as a random string.
       const verified = await tokens.authenticate(token, 'session', users, host);
       if (!verified.ok) return skip();
       const { user } = verified;
       if (!isSafeMethod(request)) {
-        const denial = csrf.check(request, token);
+        const denial = csrf.check(request, token, readCookie(cookies, csrfCookieName));
         if (denial) return fail(denial);
       }
       return success(user, verified.record);

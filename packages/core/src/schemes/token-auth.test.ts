@@ -38,6 +38,9 @@ describe('TokenAuthentication', () => {
     ['Token abc def', 'Invalid token header. Token string should not contain spaces.'],
     ['Token abc\u00e9', 'Invalid token header. Token string should not contain invalid characters.'],
     ['Token abc', 'Invalid token.'],
+    // UTF-8 text is a token like any other (DRF decodes the header's bytes as UTF-8).
+    [`Token ${String.fromCharCode(...new TextEncoder().encode('ключ'))}`, 'Invalid token.'],
+    ['Token a\u0001b', 'Invalid token.'],
   ])('fails "%s" with "%s"', async (header, detail) => {
     const { auth } = await setup();
     const result = await auth.authenticate(request({ Authorization: header }), {});
@@ -66,5 +69,35 @@ describe('TokenAuthentication', () => {
     const { tokens, users } = await world();
     expect(() => tokenAuth({ tokens, users, keyword: 'Two words' })).toThrow(RangeError);
     expect(() => tokenAuth({ tokens, users, realm: 'a"b' })).toThrow(RangeError);
+  });
+
+  describe('legacyKeys: Django REST framework keys imported as they are', () => {
+    const KEY = '9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b';
+
+    it('accepts an imported 40-hex key only when turned on, and stores it only as a digest', async () => {
+      const { tokens, users, store, alice } = await world();
+      const imported = await tokens.importKey(alice.id, KEY, { createdAt: 1_500_000_000_000, name: 'drf' });
+      expect(imported.ok && [imported.record.createdAt, imported.record.name]).toEqual([1_500_000_000_000, 'drf']);
+      expect(JSON.stringify(await store.listForUser(alice.id))).not.toContain(KEY);
+      const header = request({ Authorization: `Token ${KEY}` });
+      const on = await tokenAuth({ tokens, users, legacyKeys: true }).authenticate(header, {});
+      expect(on.outcome === 'success' && on.user.username).toBe('alice');
+      const off = await tokenAuth({ tokens, users }).authenticate(header, {});
+      expect(off.outcome === 'fail' && off.error.detail).toBe('Invalid token.');
+    });
+
+    it('imports a key once: a second import finds it stored', async () => {
+      const { tokens, alice } = await world();
+      expect((await tokens.importKey(alice.id, KEY)).ok).toBe(true);
+      expect(await tokens.importKey(alice.id, KEY)).toEqual({ ok: false, reason: 'exists' });
+      expect(await tokens.list(alice.id)).toHaveLength(1);
+    });
+
+    it('answers "Invalid token." for an unknown key, and refuses to import what is not a DRF key', async () => {
+      const { tokens, users, alice } = await world();
+      const result = await tokenAuth({ tokens, users, legacyKeys: true }).authenticate(request({ Authorization: `Token ${KEY}` }), {});
+      expect(result.outcome === 'fail' && result.error.detail).toBe('Invalid token.');
+      await expect(tokens.importKey(alice.id, KEY.toUpperCase())).rejects.toThrow(RangeError);
+    });
   });
 });

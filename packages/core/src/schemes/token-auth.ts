@@ -3,9 +3,11 @@
  * keyword (`Bearer` for RFC 6750 clients).
  */
 import { type AuthenticationResult, type Authenticator, fail, type HostContext, skip, success } from './authenticator.ts';
-import { isVisibleAscii, parseAuthorization } from './authorization-header.ts';
+import { parseAuthorization } from './authorization-header.ts';
+import { headerValueToUtf8 } from '../encoding.ts';
 import type { BearerError } from '../errors.ts';
 import { withoutUndefined } from '../options.ts';
+import { isDrfKey } from '../tokens/drf-key.ts';
 import type { TokenService } from '../tokens/token-service.ts';
 import type { AuthUser, UserStore } from '../users/user-store.ts';
 
@@ -21,6 +23,13 @@ export interface TokenAuthOptions<U extends AuthUser> {
   readonly realm?: string;
   /** `Identity.scheme` when this authenticator succeeds. Default `"token"`. */
   readonly name?: string;
+  /**
+   * Also accept Django REST framework keys (40 hex characters, no prefix, no checksum)
+   * imported by `latchkey import-django`, looked up by digest like any token, so clients of
+   * the old API keep working. Such keys skip the checksum, so any 40-hex string costs a
+   * store lookup. Turn it off once the imported keys are retired. Default `false`.
+   */
+  readonly legacyKeys?: boolean;
 }
 
 /** Builds a `WWW-Authenticate` value; RFC 6750 attributes only for the Bearer keyword. */
@@ -55,13 +64,28 @@ function plainCredentials(header: string | null, lowerKeyword: string): string |
 
 /** Token authentication; the identity's `auth` is the token record. */
 export function tokenAuth<U extends AuthUser>(options: TokenAuthOptions<U>): Authenticator<U> {
-  const { tokens, users, keyword, realm, name } = { keyword: 'Token', realm: 'api', name: 'token', ...withoutUndefined(options) };
+  const { tokens, users, keyword, realm, name, legacyKeys } = {
+    keyword: 'Token',
+    realm: 'api',
+    name: 'token',
+    legacyKeys: false,
+    ...withoutUndefined(options),
+  };
   if (!tokens || !users) throw new TypeError('tokenAuth: tokens and users are required');
   if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(keyword)) throw new RangeError('tokenAuth: keyword must be one word');
   if (realm.includes('"') || realm.includes('\\')) throw new RangeError('tokenAuth: realm must not contain quotes');
 
   const lowerKeyword = keyword.toLowerCase();
+  // An imported DRF key: looked up past the cache, its user read as a token's would be.
+  const verifyDrfKey = async (key: string): Promise<AuthenticationResult<U>> => {
+    const verified = await tokens.verifyDrfKey(key);
+    if (!verified.ok) return fail('Invalid token.');
+    const user = await users.findById(verified.record.userId);
+    if (!user || !user.isActive) return fail('User inactive or deleted.');
+    return success(user, verified.record);
+  };
   const verify = async (credentials: string, host: HostContext): Promise<AuthenticationResult<U>> => {
+    if (legacyKeys && isDrfKey(credentials)) return verifyDrfKey(credentials);
     // An API token only: a session's value in a header is as unknown as a random string.
     const verified = await tokens.authenticate(credentials, 'api', users, host);
     if (!verified.ok) return fail(verified.reason === 'inactive' ? 'User inactive or deleted.' : 'Invalid token.');
@@ -86,10 +110,10 @@ export function tokenAuth<U extends AuthUser>(options: TokenAuthOptions<U>): Aut
         case 'spaces':
           return fail('Invalid token header. Token string should not contain spaces.');
       }
-      if (!isVisibleAscii(header.credentials)) {
-        return fail('Invalid token header. Token string should not contain invalid characters.');
-      }
-      return verify(header.credentials, host);
+      // DRF's rule: only bytes that are not UTF-8 are "invalid characters"; any text is looked up.
+      const token = headerValueToUtf8(header.credentials);
+      if (token === null) return fail('Invalid token header. Token string should not contain invalid characters.');
+      return verify(token, host);
     },
     challenge: (error) => tokenChallenge(keyword, realm, error),
   };

@@ -11,6 +11,8 @@ export interface HostCase {
   readonly body: unknown;
   /** The exact `WWW-Authenticate` value, or null when there must be none. */
   readonly wwwAuthenticate: string | null;
+  /** The exact `Vary` value, or null when there must be none. */
+  readonly vary: string | null;
 }
 
 const basic = (username: string, password: string) => `Basic ${btoa(`${username}:${password}`)}`;
@@ -22,7 +24,7 @@ const UNKNOWN_TOKEN = `lk_${'A'.repeat(43)}AAAAAA`;
 
 /** The cases, given the fixture's tokens. */
 export function hostCases(tokens: HostFixtureTokens): HostCase[] {
-  const rows: Array<[string, 'GET' | 'POST', string, Record<string, string>, number, unknown, string | null]> = [
+  const rows: Array<[string, 'GET' | 'POST', string, Record<string, string>, number, unknown, string | null, (string | null)?]> = [
     ['public route, no credentials: anonymous', 'GET', '/public', {}, 200, ok(null, null), null],
     ['private route, no credentials: 401 with the first scheme\'s challenge', 'GET', '/private', {}, 401, NOT_PROVIDED, 'Token'],
     ['private route, valid token', 'GET', '/private', { Authorization: `Token ${tokens.alice}` }, 200, ok('alice', 'token'), null],
@@ -38,7 +40,7 @@ export function hostCases(tokens: HostFixtureTokens): HostCase[] {
     ['Basic wrong password: the first scheme\'s challenge', 'GET', '/private', { Authorization: basic('alice', 'wrong') }, 401, detail('Invalid username/password.'), 'Token'],
     ['Basic unknown user', 'GET', '/private', { Authorization: basic('mallory', HOST_FIXTURE_PASSWORD) }, 401, detail('Invalid username/password.'), 'Token'],
     ['Basic inactive user', 'GET', '/private', { Authorization: basic('carol', HOST_FIXTURE_PASSWORD) }, 401, detail('Invalid username/password.'), 'Token'],
-    ['Basic not base64', 'GET', '/private', { Authorization: 'Basic %%%' }, 401, detail('Invalid basic header. Credentials not correctly base64 encoded.'), 'Token'],
+    ['Basic not base64 (wrong padding, as Python decodes it)', 'GET', '/private', { Authorization: 'Basic abc' }, 401, detail('Invalid basic header. Credentials not correctly base64 encoded.'), 'Token'],
     ['authenticated but not staff: 403', 'GET', '/admin', { Authorization: `Token ${tokens.alice}` }, 403, FORBIDDEN, null],
     ['staff user', 'GET', '/admin', { Authorization: `Token ${tokens.bob}` }, 200, ok('bob', 'token'), null],
     ['token without the scope: 403', 'GET', '/scoped', { Authorization: `Token ${tokens.alice}` }, 403, FORBIDDEN, null],
@@ -49,9 +51,12 @@ export function hostCases(tokens: HostFixtureTokens): HostCase[] {
     ['Bearer with the scope', 'GET', '/bearer', { Authorization: `Bearer ${tokens.aliceWriter}` }, 200, ok('alice', 'bearer'), null],
     ['first scheme has no challenge: 403 instead of 401', 'GET', '/proxy-only', {}, 403, NOT_PROVIDED, null],
     ['remote user set by the proxy', 'GET', '/proxy-only', { 'X-Remote-User': 'alice' }, 200, ok('alice', 'remote-user'), null],
+    ['session auth consulted: Vary: Cookie on a refusal', 'GET', '/with-session-private', {}, 401, NOT_PROVIDED, 'Token', 'Cookie'],
+    ['session auth consulted: Vary: Cookie on the handler\'s answer', 'GET', '/with-session', { Cookie: 'latchkey_session=stale' }, 200, ok(null, null), null, 'Cookie'],
+    ['a header token answered first: no Vary', 'GET', '/with-session', { Authorization: `Token ${tokens.alice}` }, 200, ok('alice', 'token'), null, null],
   ];
-  return rows.map(([name, method, path, headers, status, body, wwwAuthenticate]) => ({
-    name, method, path, headers, status, body, wwwAuthenticate,
+  return rows.map(([name, method, path, headers, status, body, wwwAuthenticate, vary = null]) => ({
+    name, method, path, headers, status, body, wwwAuthenticate, vary,
   }));
 }
 
@@ -62,9 +67,16 @@ export async function checkHostCase(testCase: HostCase, response: Response): Pro
     status: response.status,
     contentType: response.headers.get('Content-Type')?.split(';')[0] ?? null,
     wwwAuthenticate: response.headers.get('WWW-Authenticate'),
+    vary: response.headers.get('Vary'),
     body,
   };
-  const expected = { status: testCase.status, contentType: 'application/json', wwwAuthenticate: testCase.wwwAuthenticate, body: testCase.body };
+  const expected = {
+    status: testCase.status,
+    contentType: 'application/json',
+    wwwAuthenticate: testCase.wwwAuthenticate,
+    vary: testCase.vary,
+    body: testCase.body,
+  };
   if (JSON.stringify(actual) !== JSON.stringify(expected)) {
     throw new Error(`${testCase.name}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
   }

@@ -17,6 +17,7 @@ import { createPasswordHasher } from '../users/password.ts';
 import { allowAny, hasScopes, isAdminUser } from '../permissions.ts';
 import type { RandomBytes } from '../random.ts';
 import { remoteUserAuth } from '../schemes/remote-user-auth.ts';
+import { sessionAuth } from '../schemes/session-auth.ts';
 import { jsonResponse } from '../response.ts';
 import { tokenAuth } from '../schemes/token-auth.ts';
 import { createTokenService, type TokenService } from '../tokens/token-service.ts';
@@ -93,6 +94,7 @@ export async function createHostFixture(): Promise<HostFixture> {
     authenticators: [token, basicAuth({ users, passwords })],
     onError: () => {},
   });
+  const withSession = base.with({ authenticators: [token, sessionAuth({ tokens: tokenService, users })] });
   const routes: HostRoute[] = [
     { path: '/public', latchkey: base.with({ permissions: [allowAny] }) },
     { path: '/private', latchkey: base },
@@ -100,6 +102,9 @@ export async function createHostFixture(): Promise<HostFixture> {
     { path: '/scoped', latchkey: base.with({ permissions: [hasScopes('write')] }) },
     { path: '/bearer', latchkey: base.with({ authenticators: [bearer], permissions: [hasScopes('write')] }) },
     { path: '/proxy-only', latchkey: base.with({ authenticators: [remoteUserAuth({ users, header: 'X-Remote-User' })] }) },
+    // Session authentication reads the Cookie header: every answer must say Vary: Cookie.
+    { path: '/with-session', latchkey: withSession.with({ permissions: [allowAny] }) },
+    { path: '/with-session-private', latchkey: withSession },
   ];
   return {
     users,

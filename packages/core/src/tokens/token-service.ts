@@ -10,6 +10,7 @@ import { withoutUndefined } from '../options.ts';
 import { type RandomBytes, webCryptoRandomBytes } from '../random.ts';
 import type { HostContext } from '../schemes/authenticator.ts';
 import type { AuthUser, UserStore } from '../users/user-store.ts';
+import { isDrfKey } from './drf-key.ts';
 import { assertTokenPrefix, DEFAULT_TOKEN_PREFIX, digestToken, generateToken, isWellFormedToken } from './token.ts';
 import { TOKEN_PURPOSES, type TokenPurpose, type TokenRecord, type TokenStore } from './token-store.ts';
 import {
@@ -25,8 +26,9 @@ export interface TokenServiceOptions {
   /** Where records live. Required. */
   readonly store: TokenStore;
   /**
-   * Server secret for keyed digests (HMAC-SHA256). Changing it invalidates every token.
-   * Default: none, digests are plain SHA-256.
+   * Server secret for keyed digests (HMAC-SHA256): at least 32 bytes (UTF-8 for a string),
+   * else a `RangeError` at construction; `openssl rand -base64 32` makes one. Changing it
+   * invalidates every token. Default: none, digests are plain SHA-256.
    */
   readonly secret?: string | Uint8Array | null;
   /** Readable prefix of every token, 0–16 of `[A-Za-z0-9_]`. Default `"lk_"`. */
@@ -80,6 +82,19 @@ export type CreateTokenResult =
   | { readonly ok: true; readonly token: string; readonly record: TokenRecord }
   | { readonly ok: false; readonly reason: 'limit' };
 
+/** What `TokenService.importKey` accepts. */
+export interface ImportKeyInput {
+  /** When the key was first issued, milliseconds since the epoch. Default: now. */
+  readonly createdAt?: number;
+  /** Client or device name, e.g. `"drf"` to find imported keys again. Default `null`. */
+  readonly name?: string | null;
+  /** Lifetime from now, so imported keys retire themselves; null: never expires. Default `null`. */
+  readonly ttl?: number | null;
+}
+
+/** An imported key: its record, or `exists` when its digest was already stored (imports repeat safely). */
+export type ImportKeyResult = { readonly ok: true; readonly record: TokenRecord } | { readonly ok: false; readonly reason: 'exists' };
+
 /**
  * Why a token was refused; every reason answers "Invalid token." on the wire. A token of
  * another purpose is `"unknown"` here: it does not exist as far as this use is concerned.
@@ -119,6 +134,16 @@ export interface TokenService {
    * (the cache serves `authenticate`); writes to the store at most once per interval.
    */
   verify(token: string, purpose?: TokenPurpose): Promise<VerifyTokenResult>;
+  /**
+   * Checks a Django REST framework key (40 hex characters, no prefix or checksum) as
+   * `verify` checks an API token, by digest, past the cache. For `tokenAuth({ legacyKeys: true })`.
+   */
+  verifyDrfKey(key: string): Promise<VerifyTokenResult>;
+  /**
+   * Stores a DRF key that clients already hold as an API token, hashed at once like any
+   * token; the plaintext is not kept. The per-user limit does not apply (the key exists).
+   */
+  importKey(userId: string, key: string, input?: ImportKeyInput): Promise<ImportKeyResult>;
   /**
    * Checks a presented token for one purpose and finds its user, as token and session
    * authentication do: from the verified-token cache when it is on, else in one store
@@ -266,6 +291,18 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     }
   };
 
+  // The lookup behind verify and verifyDrfKey, once the digest is known.
+  const lookUp = async (digest: string, purpose: TokenPurpose): Promise<VerifyTokenResult> => {
+    const since = mark();
+    const record = await store.findByDigest(digest);
+    const at = now();
+    const rejection = refusal(record, digest, purpose, at);
+    if (rejection !== null) return rejection;
+    const use = recordUse(record!, at, undefined);
+    const used = use instanceof Promise ? await use : use;
+    return revokedDuring(since, used) ? REVOKED : { ok: true, record: used };
+  };
+
   return {
     prefix,
     cache: cache && { get size() { return cache.size; }, digests: () => cache.digests() },
@@ -303,17 +340,36 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
 
     async verify(token, purpose = 'api') {
       const digest = digestOf(token);
-      if (digest === null) return MALFORMED;
-      const since = mark();
-      const record = await store.findByDigest(digest);
-      const at = now();
-      const rejection = refusal(record, digest, purpose, at);
-      if (rejection !== null) return rejection;
-      const use = recordUse(record!, at, undefined);
-      const used = use instanceof Promise ? await use : use;
-      return revokedDuring(since, used) ? REVOKED : { ok: true, record: used };
+      return digest === null ? MALFORMED : lookUp(digest, purpose);
     },
 
+    async verifyDrfKey(key) {
+      // No checksum to check: any 40-hex string costs a store lookup, which is why it is opt-in.
+      return isDrfKey(key) ? lookUp(digestToken(key, secret), 'api') : MALFORMED;
+    },
+
+    async importKey(userId, key, input = {}) {
+      if (!isDrfKey(key)) throw new RangeError('importKey: a DRF key is 40 lowercase hex characters');
+      const digest = digestToken(key, secret);
+      if (await store.findByDigest(digest)) return { ok: false, reason: 'exists' };
+      const at = now();
+      const lifetime = input.ttl ?? null;
+      assertDuration('ttl', lifetime, true);
+      const record: TokenRecord = {
+        id: bytesToHex(randomBytes(12)),
+        userId,
+        digest,
+        purpose: 'api',
+        name: input.name ?? null,
+        scopes: [],
+        createdAt: input.createdAt ?? at,
+        expiresAt: lifetime === null ? null : at + lifetime,
+        lastUsedAt: null,
+        revokedAt: null,
+      };
+      await store.insert(record);
+      return { ok: true, record };
+    },
     async authenticate<U extends AuthUser>(token: string, purpose: TokenPurpose, users: UserStore<U>, host?: HostContext) {
       const digest = digestOf(token);
       if (digest === null) return MALFORMED;

@@ -5,6 +5,41 @@ import { createPasswordHasher } from './password.ts';
 const DJANGO_HASH = 'pbkdf2_sha256$1000$DjangoSalt1234567890ab$nNDnBNbbTHdCJ1RFm4n7k/zZbDNP0N8p/NBbLogPduA=';
 const DJANGO_UNICODE_HASH = 'pbkdf2_sha256$1000$DjangoSalt1234567890ab$iO9/hFvLCZC+WssknxPiqEM1W52+ceVHP6GedK6qjWQ=';
 
+// Django's PBKDF2PasswordHasher with iterations = 1_000_000 (Django 5.2's default), password "django password".
+const DJANGO_1M_HASH = 'pbkdf2_sha256$1000000$seasaltseasalt12$nMQwDTpzE0f0yKdE3ZZghPuCLb+clCJy+7gN7pwDBrs=';
+
+describe('hashes from a current Django, above what Workers\' Web Crypto computes', () => {
+  // A million iterations in JavaScript: 1-3 s on a quiet machine, more on a busy one.
+  const SLOW = { timeout: 60_000 };
+
+  it('verifies a 1,000,000-iteration hash in JavaScript above webCryptoMaxIterations (the default on Workers), never asking Web Crypto', SLOW, async () => {
+    const deriveBits = vi.spyOn(crypto.subtle, 'deriveBits');
+    try {
+      const hasher = createPasswordHasher({ webCryptoMaxIterations: 100_000 });
+      expect(await hasher.verify('django password', DJANGO_1M_HASH)).toBe(true);
+      expect(deriveBits).not.toHaveBeenCalled();
+      expect(hasher.needsRehash(DJANGO_1M_HASH)).toBe(true);
+    } finally {
+      deriveBits.mockRestore();
+    }
+  });
+
+  it('keeps it on Web Crypto by default off Workers (Node here)', SLOW, async () => {
+    const deriveBits = vi.spyOn(crypto.subtle, 'deriveBits');
+    try {
+      const hasher = createPasswordHasher();
+      expect(await hasher.verify('django passwore', DJANGO_1M_HASH)).toBe(false);
+      expect(deriveBits).toHaveBeenCalledTimes(1);
+    } finally {
+      deriveBits.mockRestore();
+    }
+  });
+
+  it('refuses a webCryptoMaxIterations that is not a positive integer or Infinity', () => {
+    for (const bad of [0, 1.5, Number.NaN]) expect(() => createPasswordHasher({ webCryptoMaxIterations: bad })).toThrow(RangeError);
+  });
+});
+
 describe('password hashing', () => {
   const hasher = createPasswordHasher({ iterations: 1_000 });
 
