@@ -2,13 +2,13 @@
  * The pipeline: authenticate → authorize → throttle → handler, the same on every host.
  * Adapters call `run` (or wrap handlers with `protect`) and translate the outcome.
  */
-import type { Authenticator, HostContext, Identity } from './schemes/authenticator.ts';
+import type { AuthenticationResult, Authenticator, HostContext, Identity } from './schemes/authenticator.ts';
 import { AuthenticationFailed, type LatchkeyError, NotAuthenticated, PermissionDenied, StoreUnavailable, Throttled } from './errors.ts';
 import { failClosed, logStoreFailure } from './fail-closed.ts';
 import { withoutUndefined } from './options.ts';
 import { firstDenial, isAuthenticated, type Permission } from './permissions.ts';
 import { errorResponse, withVary } from './response.ts';
-import { assertTimeout, DEFAULT_TIMEOUT_MS, withTimeLimit } from './time-limit.ts';
+import { assertTimeout, createDeadlineQueue, DEFAULT_TIMEOUT_MS } from './time-limit.ts';
 import type { Throttle } from './throttling/throttle.ts';
 import type { AuthUser } from './users/user-store.ts';
 
@@ -95,6 +95,9 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
 
   const { authenticators, permissions, throttles, onError, timeout } = resolved;
   const first = authenticators[0];
+  const only = authenticators.length === 1 ? first : undefined;
+  // One timer for all of this pipeline's requests in flight, not one each.
+  const deadlines = createDeadlineQueue(timeout);
 
   const refuse = (error: LatchkeyError, identity: Identity<U>, vary: readonly string[]): PipelineOutcome<U> => {
     let challenge: string | null = null;
@@ -112,21 +115,33 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
     return challenge?.startsWith('Bearer ') ? challenge : null;
   };
 
+  // What one authenticator's result makes of the request: anonymous when it skipped.
+  const identify = (authenticator: Authenticator<U>, result: AuthenticationResult<U>) => {
+    if (result.outcome === 'skip') return ANONYMOUS as Identity<U>;
+    if (result.outcome === 'fail') return result.error;
+    const identity: Identity<U> = { user: result.user, auth: result.auth, scheme: authenticator.name };
+    return identity;
+  };
+
   // `vary` collects the headers of every scheme consulted, whatever it answered.
   const authenticate = async (request: Request, host: HostContext, vary: string[]) => {
     for (const authenticator of authenticators) {
       if (authenticator.vary) vary.push(...authenticator.vary);
       const result = await authenticator.authenticate(request, host);
-      if (result.outcome === 'skip') continue;
-      if (result.outcome === 'fail') return result.error;
-      const identity: Identity<U> = { user: result.user, auth: result.auth, scheme: authenticator.name };
-      return identity;
+      if (result.outcome !== 'skip') return identify(authenticator, result);
     }
     return ANONYMOUS as Identity<U>;
   };
 
   const evaluate = async (request: Request, host: HostContext, vary: string[]): Promise<PipelineOutcome<U>> => {
-    const identity = await authenticate(request, host, vary);
+    // The usual single authenticator is awaited here, without authenticate's own promise.
+    let identity: Identity<U> | LatchkeyError;
+    if (only) {
+      if (only.vary) vary.push(...only.vary);
+      identity = identify(only, await only.authenticate(request, host));
+    } else {
+      identity = await authenticate(request, host, vary);
+    }
     if (!('user' in identity)) return refuse(identity, ANONYMOUS as Identity<U>, vary);
 
     // The usual single permission answers without a promise of the pipeline's own.
@@ -153,7 +168,19 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
   const run = async (request: Request, host: HostContext = {}): Promise<PipelineOutcome<U>> => {
     const vary: string[] = [];
     try {
-      return await withTimeLimit(timeout, host.signal, (signal) => evaluate(request, { ...host, signal }, vary));
+      // The signal is made only if an authenticator or throttle reads it.
+      return await deadlines.run(host.signal, (signal) =>
+        evaluate(
+          request,
+          {
+            ...host,
+            get signal() {
+              return signal();
+            },
+          },
+          vary,
+        ),
+      );
     } catch (error) {
       // The host gave up on the request (the client left): nobody reads the answer, and it
       // is no store failure to report.

@@ -68,3 +68,159 @@ export async function withTimeLimit<T>(
     outer?.removeEventListener('abort', onOuterAbort);
   }
 }
+
+const NOT_YET: unique symbol = Symbol('not yet');
+const ignore = (): void => {};
+
+/** One call's place in a `DeadlineQueue`: a node of its list, with its signal made on demand. */
+class Pending {
+  prev: Pending | null = null;
+  next: Pending | null = null;
+  queued = false;
+  controller: AbortController | null = null;
+  reason: unknown = NOT_YET;
+  reject: (reason: unknown) => void = ignore;
+  outer: AbortSignal | undefined = undefined;
+  onOuterAbort: (() => void) | undefined = undefined;
+
+  constructor(readonly deadline: number) {}
+
+  // An AbortController costs microseconds on Node, more than the rest of a cached token
+  // check: most work never reads its signal, so it is made only for work that does, and
+  // made already aborted when the limit has passed by then.
+  signal(): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      if (this.reason !== NOT_YET) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  expire(reason: unknown): void {
+    if (this.reason !== NOT_YET) return;
+    this.reason = reason;
+    this.controller?.abort(reason);
+    this.reject(reason);
+  }
+}
+
+/** Runs work under one time limit shared by all of it; see `createDeadlineQueue`. */
+export interface DeadlineQueue {
+  /**
+   * Runs `work` as `withTimeLimit` does: rejects with the abort's reason once the limit
+   * passes (a `TimeLimitExceeded`) or `outer` aborts, even if `work` never settles. `work`
+   * gets a function returning its signal, so the signal is made only if asked for.
+   */
+  run<T>(outer: AbortSignal | undefined, work: (signal: () => AbortSignal) => Promise<T>): Promise<T>;
+  /** Calls in flight (for tests). */
+  readonly size: number;
+}
+
+/**
+ * A time limit of `timeout` milliseconds (null: none of its own) for many concurrent calls,
+ * with one timer for all of them instead of one each. Every call gets the same limit, so
+ * deadlines come in the order the calls start: the calls in flight are a list in deadline
+ * order, and the timer is set for the first one's. A call that settles leaves the list; the
+ * timer is then left to fire for a deadline nobody waits for, and set again for the new
+ * first one, rather than being cleared and set per call. When the list empties the timer
+ * is cleared: nothing stays scheduled while no call is in flight. `now` is a monotonic
+ * clock in milliseconds. Default `performance.now()`.
+ */
+export function createDeadlineQueue(timeout: number | null, now: () => number = () => performance.now()): DeadlineQueue {
+  assertTimeout(timeout);
+  let head: Pending | null = null;
+  let tail: Pending | null = null;
+  let size = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let armedFor = 0;
+
+  const arm = (deadline: number) => {
+    armedFor = deadline;
+    timer = setTimeout(fire, Math.max(0, Math.min(timeout!, deadline - now())));
+  };
+
+  const fire = () => {
+    timer = undefined;
+    // The deadline the timer was set for has passed, whatever the clock says: a host whose
+    // clock stands still between I/O events (Workers) still expires it.
+    const at = Math.max(now(), armedFor);
+    while (head !== null && head.deadline <= at) {
+      const expired = head;
+      settle(expired);
+      expired.expire(new TimeLimitExceeded(timeout!));
+    }
+    if (head !== null) arm(head.deadline);
+  };
+
+  const unlink = (pending: Pending) => {
+    if (!pending.queued) return;
+    pending.queued = false;
+    size--;
+    if (pending.prev === null) head = pending.next;
+    else pending.prev.next = pending.next;
+    if (pending.next === null) tail = pending.prev;
+    else pending.next.prev = pending.prev;
+    pending.prev = pending.next = null;
+    if (head === null && timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+  };
+
+  const settle = (pending: Pending) => {
+    unlink(pending);
+    if (pending.onOuterAbort === undefined) return;
+    pending.outer!.removeEventListener('abort', pending.onOuterAbort);
+    pending.onOuterAbort = undefined;
+  };
+
+  const enqueue = (pending: Pending) => {
+    pending.queued = true;
+    size++;
+    pending.prev = tail;
+    if (tail === null) head = pending;
+    else tail.next = pending;
+    tail = pending;
+    if (timer === undefined) arm(pending.deadline);
+  };
+
+  return {
+    get size() {
+      return size;
+    },
+    run<T>(outer: AbortSignal | undefined, work: (signal: () => AbortSignal) => Promise<T>): Promise<T> {
+      if (outer?.aborted) return Promise.reject(outer.reason);
+      const pending = new Pending(timeout === null ? Infinity : now() + timeout);
+      let result: Promise<T>;
+      try {
+        result = work(() => pending.signal());
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return new Promise<T>((resolve, reject) => {
+        pending.reject = reject;
+        if (timeout !== null) enqueue(pending);
+        // As in withTimeLimit, the outer signal's listener rejects directly.
+        if (outer !== undefined) {
+          pending.outer = outer;
+          pending.onOuterAbort = () => {
+            settle(pending);
+            pending.expire(outer.reason);
+          };
+          outer.addEventListener('abort', pending.onOuterAbort, { once: true });
+        }
+        // No named closures here: a bundler keeping function names would rename each one.
+        result.then(
+          (value) => {
+            settle(pending);
+            resolve(value);
+          },
+          (error: unknown) => {
+            settle(pending);
+            reject(error);
+          },
+        );
+      });
+    },
+  };
+}

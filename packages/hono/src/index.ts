@@ -93,6 +93,12 @@ const isEndpoints = <U extends AuthUser>(value: AuthEndpoints | AuthEndpointsOpt
  * getter throws on hosts without one, which is how their absence is told.
  */
 function hostWaitUntil(c: Context): ((work: Promise<unknown>) => void) | undefined {
+  // The getter's Error costs microseconds per request on Node, more than a cached token
+  // check: the servers that never hand Hono an execution context (Node's, Bun's and Deno's,
+  // told apart by what they pass as env, as hostAddress reads it) are not asked.
+  const env = (c.env ?? {}) as HostEnv;
+  const server = env.server ?? env;
+  if (server.incoming !== undefined || typeof server.requestIP === 'function' || env.remoteAddr !== undefined) return undefined;
   let ctx: { waitUntil(work: Promise<unknown>): void };
   try {
     ctx = c.executionCtx;

@@ -94,7 +94,8 @@ export function tokenAuth<U extends AuthUser>(options: TokenAuthOptions<U>): Aut
 
   return {
     name,
-    async authenticate(request, host) {
+    // Not async: a token's check answers with verify's own promise, with no second one around it.
+    authenticate(request, host) {
       // The header is read once; only an unusual one is parsed again, the general way.
       const raw = request.headers.get('Authorization');
       const plain = plainCredentials(raw, lowerKeyword);
