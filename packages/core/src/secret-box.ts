@@ -31,11 +31,12 @@ export interface SecretBoxOptions {
 }
 
 /**
- * A secret box over a 32-byte server key (raw bytes, or standard base64 of them, e.g. from an
- * environment variable). Throws a `RangeError` for any other length or a malformed purpose.
+ * A secret box over a 32-byte server key (raw bytes, or standard base64 of them, e.g. a
+ * Workers secret binding or an environment variable read by the host). Throws a `RangeError`
+ * for any other length or a malformed purpose.
  *
  * @example
- * const box = createSecretBox(process.env.LATCHKEY_SECRET_KEY!, { purpose: 'latchkey-totp' });
+ * const box = createSecretBox(env.LATCHKEY_SECRET_KEY, { purpose: 'latchkey-totp' });
  */
 export function createSecretBox(serverKey: Uint8Array<ArrayBuffer> | string, options: SecretBoxOptions = {}): SecretBox {
   const purpose = options.purpose ?? 'latchkey-signing-key';
