@@ -10,6 +10,7 @@
  * cancel (a `fetch`, a driver that takes a signal) stops instead of running on unobserved.
  * The timer is cleared the moment the work settles: nothing is left scheduled.
  */
+import { onCloudflareWorkers } from './cloudflare-workers.ts';
 
 /** The default time limit of a request's store and hook calls, in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 5_000;
@@ -116,10 +117,28 @@ export interface DeadlineQueue {
   readonly size: number;
 }
 
+/** A `DeadlineQueue` that gives every call its own timer (`withTimeLimit`). */
+function perCallTimeLimit(timeout: number | null): DeadlineQueue {
+  let size = 0;
+  return {
+    async run(outer, work) {
+      size += 1;
+      try {
+        return await withTimeLimit(timeout, outer, (signal) => work(() => signal));
+      } finally {
+        size -= 1;
+      }
+    },
+    get size() {
+      return size;
+    },
+  };
+}
+
 /**
  * A time limit of `timeout` milliseconds (null: none of its own) for many concurrent calls,
- * with one timer for all of them instead of one each. Every call gets the same limit, so
- * deadlines come in the order the calls start: the calls in flight are a list in deadline
+ * with one timer for all of them instead of one each (on Workers one each, see below). Every
+ * call gets the same limit, so deadlines come in the order the calls start: the calls in flight are a list in deadline
  * order, and the timer is set for the first one's. A call that settles leaves the list; the
  * timer is then left to fire for a deadline nobody waits for, and set again for the new
  * first one, rather than being cleared and set per call. When the list empties the timer
@@ -128,6 +147,10 @@ export interface DeadlineQueue {
  */
 export function createDeadlineQueue(timeout: number | null, now: () => number = () => performance.now()): DeadlineQueue {
   assertTimeout(timeout);
+  // On Workers a timer lives in the request that set it: a shared one, set or moved while
+  // serving a request that then finished, would never fire for the others. There, each call
+  // keeps a timer of its own.
+  if (onCloudflareWorkers()) return perCallTimeLimit(timeout);
   let head: Pending | null = null;
   let tail: Pending | null = null;
   let size = 0;

@@ -18,6 +18,7 @@
 import { pbkdf2Async } from '@noble/hashes/pbkdf2.js';
 import { sha256 as sha256Js } from '@noble/hashes/sha2.js';
 import { pbkdf2, sha256 } from '@noble/hashes/webcrypto.js';
+import { onCloudflareWorkers } from '../cloudflare-workers.ts';
 import { constantTimeEqual } from '../constant-time.ts';
 import { bytesToBase64, bytesToBase64Url } from '../encoding.ts';
 import { withoutUndefined } from '../options.ts';
@@ -88,8 +89,6 @@ async function derive(password: string, salt: string, iterations: number, webCry
 
 /** The most PBKDF2 iterations Cloudflare Workers' Web Crypto computes in production. */
 const WORKERS_PBKDF2_MAX = 100_000;
-
-const onCloudflareWorkers = () => globalThis.navigator?.userAgent === 'Cloudflare-Workers';
 
 /** Creates a PBKDF2-SHA256 password hasher. Out-of-range options throw a `RangeError`. */
 export function createPasswordHasher(options: PasswordHasherOptions = {}): PasswordHasher {
