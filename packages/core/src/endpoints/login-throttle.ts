@@ -83,6 +83,16 @@ export function defaultLoginThrottle(users: object): LoginThrottle {
 }
 
 /**
+ * Counts `subject` against `count` and answers the refusal once it is over its rate, else
+ * null. A null counter (rate off) or a null subject (an unknown client address) counts
+ * nothing: unknown callers never share one bucket that anyone could fill for everyone.
+ */
+export async function throttleCheck(count: RateCounter | null, subject: string | null): Promise<Throttled | null> {
+  const wait = count && subject !== null ? await count(subject) : null;
+  return wait === null ? null : new Throttled(wait);
+}
+
+/**
  * Builds a login throttle; an invalid rate throws a `RangeError` here, not on a request.
  * Pass the one result to `createAuthEndpoints({ throttle })` and `basicAuth({ throttle })`
  * so that guesses through either count against the same limits.
@@ -98,10 +108,6 @@ export function loginThrottle(options: LoginThrottleOptions = {}): LoginThrottle
   };
   const build = (scope: string, rate: string | null, peek = false): RateCounter | null =>
     rate === null ? null : (peek ? ratePeek : rateCounter)({ scope, rate, store, now });
-  const check = async (count: RateCounter | null, subject: string | null) => {
-    const wait = count && subject !== null ? await count(subject) : null;
-    return wait === null ? null : new Throttled(wait);
-  };
   const address = (request: Request, host: HostContext) => throttledAddress(clientAddress, request, host);
   const login = build('login-address', addressRate);
   const register = build('register-address', addressRate);
@@ -111,15 +117,15 @@ export function loginThrottle(options: LoginThrottleOptions = {}): LoginThrottle
   const usernamePeek = build('login-username', usernameRate, true);
 
   return {
-    loginByAddress: async (request, host) => (login ? check(login, address(request, host)) : null),
-    loginByUsername: (name) => check(username, name),
-    registerByAddress: async (request, host) => (register ? check(register, address(request, host)) : null),
+    loginByAddress: async (request, host) => (login ? throttleCheck(login, address(request, host)) : null),
+    loginByUsername: (name) => throttleCheck(username, name),
+    registerByAddress: async (request, host) => (register ? throttleCheck(register, address(request, host)) : null),
     async passwordAllowed(request, host, name) {
-      const refusals = await Promise.all([check(loginPeek, address(request, host)), check(usernamePeek, name)]);
+      const refusals = await Promise.all([throttleCheck(loginPeek, address(request, host)), throttleCheck(usernamePeek, name)]);
       return refusals.reduce((longest, refusal) => (refusal && (!longest || refusal.wait > longest.wait) ? refusal : longest));
     },
     async passwordRefused(request, host, name) {
-      await Promise.all([check(login, address(request, host)), check(username, name)]);
+      await Promise.all([throttleCheck(login, address(request, host)), throttleCheck(username, name)]);
     },
   };
 }

@@ -7,11 +7,12 @@
 import { Throttled } from '../../errors.ts';
 import { withoutUndefined } from '../../options.ts';
 import type { HostContext } from '../../schemes/authenticator.ts';
-import { type ClientAddressSource, peerAddress } from '../../throttling/client-address.ts';
+import { type ClientAddressSource, peerAddress, throttledAddress } from '../../throttling/client-address.ts';
 import { MemoryThrottleStore } from '../../throttling/memory-throttle-store.ts';
 import { type RateCounter, rateCounter } from '../../throttling/throttle.ts';
 import type { ThrottleStore } from '../../throttling/throttle-store.ts';
 import { emailKey } from '../../users/user-store.ts';
+import { throttleCheck } from '../login-throttle.ts';
 
 /** Options for the account throttle (`account: { throttle }`). */
 export interface AccountThrottleOptions {
@@ -54,16 +55,12 @@ export function accountThrottle(options: AccountThrottleOptions = {}): AccountTh
   };
   const build = (scope: string, rate: string | null): RateCounter | null =>
     rate === null ? null : rateCounter({ scope, rate, store, now });
-  const check = async (count: RateCounter | null, subject: string) => {
-    const wait = count ? await count(subject) : null;
-    return wait === null ? null : new Throttled(wait);
-  };
   const address = build('account-address', addressRate);
   const email = build('account-email', emailRate);
   const user = build('account-user', userRate);
   return {
-    byAddress: (request, host) => check(address, clientAddress(request, host) ?? 'unknown'),
-    byEmail: (value) => check(email, emailKey(value)),
-    byUser: (userId) => check(user, userId),
+    byAddress: (request, host) => throttleCheck(address, throttledAddress(clientAddress, request, host)),
+    byEmail: (value) => throttleCheck(email, emailKey(value)),
+    byUser: (userId) => throttleCheck(user, userId),
   };
 }
