@@ -23,7 +23,7 @@ export { MAGIC_LINK_PURPOSE, type PasswordlessOptions } from './endpoints/passwo
 export { SECOND_FACTOR_PURPOSE, type SecondFactorLoginOptions } from './endpoints/second-factor/second-factor-login.ts';
 export type { Endpoint, EndpointCall, EndpointDeps, UserCall } from './endpoints/endpoint.ts';
 export { type CharField, validateCharFields } from './endpoints/fields.ts';
-export { readRequestData, type RequestData } from './endpoints/request-body.ts';
+export { readCapped, readRequestData, type RequestData } from './endpoints/request-body.ts';
 export { base64ToBytes, bytesToBase64, bytesToBase64Url, latin1ToString } from './encoding.ts';
 export { type CredentialCheck, checkCredentials, type CredentialRejection } from './users/credentials.ts';
 export {

@@ -3,7 +3,7 @@
  * body, so together they sign the body. The body is read from a clone, so the handler can
  * still read the original.
  */
-import { constantTimeEqual, latin1ToString } from '@latchkey/core';
+import { constantTimeEqual, latin1ToString, readCapped } from '@latchkey/core';
 import { parseDictionary } from 'structured-headers';
 
 /** RFC 9530 algorithm names we check, with their Web Crypto digests. */
@@ -12,12 +12,9 @@ const DIGESTS: Readonly<Record<string, string>> = { 'sha-256': 'SHA-256', 'sha-5
 /** Why a body does not match its `Content-Digest`, or null when it does. */
 export type ContentDigestProblem = 'missing' | 'malformed' | 'unsupported' | 'mismatch' | 'too-large';
 
-/** Reads at most `maxBytes` of a clone of the body; null when it is larger. */
-export async function readBodyCopy(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer> | null> {
-  const declared = Number(request.headers.get('Content-Length') ?? '0');
-  if (declared > maxBytes) return null;
-  const body = new Uint8Array(await request.clone().arrayBuffer());
-  return body.length > maxBytes ? null : body;
+/** Reads at most `maxBytes` of a clone of the body, as it streams; null when it is larger. */
+export function readBodyCopy(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  return readCapped(request.clone(), maxBytes);
 }
 
 /** SHA-256 or SHA-512 of `body` as RFC 9530 names them. */

@@ -163,6 +163,24 @@ describe('httpSignatureAuth with an independent client (http-message-sig)', () =
     });
   });
 
+  it('refuses a covered name that is no HTTP field name with 401, not a crash', async () => {
+    const { auth } = await clientWorld();
+    const request = new Request('https://api.example.com/', {
+      headers: { 'Signature-Input': `sig1=("@method" "@authority" "@path" "@query" "x:y");created=${NOW_SECONDS};keyid="client-1";nonce="n1"`, Signature: 'sig1=:AAAA:' },
+    });
+    expect(detailOf(await auth.authenticate(request, {}))).toBe('Unsupported covered component: "x:y".');
+  });
+
+  it('stops reading a body without Content-Length once it passes maxBodyBytes', async () => {
+    const { auth, signer } = await clientWorld('ed25519', { maxBodyBytes: 1024 });
+    const signed = await signedRequest({ keyid: 'client-1', signer, body: '{}' });
+    // A body that never ends: the check must refuse it rather than buffer it.
+    const endless = new ReadableStream<Uint8Array>({ pull: (controller) => controller.enqueue(new Uint8Array(64 * 1024)) });
+    const request = new Request(signed.url, { method: 'POST', headers: signed.headers, body: endless, duplex: 'half' } as RequestInit);
+    expect(request.headers.get('Content-Length')).toBeNull();
+    expect(detailOf(await auth.authenticate(request, {}))).toBe('Request body too large to check its digest.');
+  });
+
   it('refuses a request with a body whose signature does not cover content-digest', async () => {
     const { auth, signer } = await clientWorld();
     const result = await auth.authenticate(await signedRequest({ keyid: 'client-1', signer, body: '{}', components: ['@method', '@authority', '@path', '@query'] }), {});

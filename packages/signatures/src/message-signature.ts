@@ -76,6 +76,9 @@ export function readMessageSignature(request: Request, label: string | null): Me
 }
 
 /** Derived components (§2.2) we can compute from a `Request`. */
+/** A lower-case HTTP field name (RFC 9110 token): RFC 9421 covers fields by such names. */
+const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
+
 const DERIVED: Readonly<Record<string, (url: URL, request: Request) => string>> = {
   '@method': (_url, request) => request.method,
   '@target-uri': (url) => url.href,
@@ -111,8 +114,11 @@ export function signatureBase(request: Request, signature: Pick<MessageSignature
       if (!derive) return { kind: 'unsupported', component: identifier };
       value = derive(url, request);
     } else {
+      // A name that is no HTTP field name (RFC 9110 token) cannot be covered: Headers.get
+      // would throw on it, turning a bad signature into a 503.
+      if (!FIELD_NAME.test(name)) return { kind: 'unsupported', component: identifier };
       // Headers.get joins repeated fields with ", " and trims each value: §2.1's rule.
-      value = name === name.toLowerCase() ? request.headers.get(name) : null;
+      value = request.headers.get(name);
     }
     if (value === null) return { kind: 'missing', component: identifier };
     lines.push(`${identifier}: ${value}`);

@@ -15,9 +15,10 @@ const lenientUtf8 = new TextDecoder('utf-8');
 
 /**
  * Reads at most `maxBytes` of the body, so a client cannot make the server buffer an
- * unbounded upload before any check runs. Null when the body is larger.
+ * unbounded upload before any check runs (a body without `Content-Length` is counted as it
+ * streams). Null when the body is larger. Pass `request.clone()` to leave the body readable.
  */
-async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer> | null> {
+export async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer> | null> {
   const declared = Number(request.headers.get('Content-Length'));
   if (declared > maxBytes) return null;
   if (!request.body) return new Uint8Array(0);
@@ -29,7 +30,9 @@ async function readCapped(request: Request, maxBytes: number): Promise<Uint8Arra
     if (done) break;
     length += value.byteLength;
     if (length > maxBytes) {
-      await reader.cancel();
+      // Not awaited: cancelling one branch of a cloned (teed) body settles only once the
+      // other branch is cancelled too, and nothing here depends on how the cancel ends.
+      reader.cancel().catch(() => undefined);
       return null;
     }
     chunks.push(value);
