@@ -103,6 +103,7 @@ export { type TokenAuthOptions, tokenAuth, tokenChallenge } from './schemes/toke
 export {
   type CreateTokenInput,
   type CreateTokenResult,
+  assertScopes,
   createTokenService,
   type ImportKeyInput,
   type ImportKeyResult,

@@ -594,6 +594,8 @@ describe('latchkey', () => {
         ['a missing public key file', ['createkey', 'alice', '--public-key', 'missing.pem'], 1, /cannot read missing\.pem/],
         ['a file that is not a public key', ['createkey', 'alice', '--public-key', 'latchkey.db'], 1, /is not a ed25519 public key/],
         ['an unknown user', ['createkey', 'nobody', '--hawk'], 1, /unknown user "nobody"/],
+        ['import-django from a database without Django\'s tables', ['import-django', '--from', 'latchkey.db'], 1, /--from database has no Django auth_user/],
+        ['a scope with a space, as createtoken refuses it', ['createkey', 'alice', '--hawk', '--scope', 'a b'], 1, /a scope is 1 or more printable ASCII characters/],
         ['an unknown key id', ['revokekey', 'key_nope'], 1, /no signing key with id "key_nope"/],
       ];
       for (const [what, args, code, message, extra] of failures) {

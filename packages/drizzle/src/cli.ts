@@ -224,12 +224,20 @@ const COMMANDS: Record<string, Command> = {
       if (from === undefined) throw new UsageError('import-django needs --from <Django database>');
       const tokenTtl = parseExpires(values.expires as string | undefined);
       let data;
-      if (/^postgres(ql)?:\/\//.test(from)) {
-        data = await readDjangoPostgres(from);
-      } else {
-        const path = from.startsWith('file:') ? localPath(from) : from;
-        if (path === null || !existsSync(path)) throw new CommandError(`no Django database at ${from}`);
-        data = await readDjangoSqlite(pathToFileURL(path).href);
+      try {
+        if (/^postgres(ql)?:\/\//.test(from)) {
+          data = await readDjangoPostgres(from);
+        } else {
+          const path = from.startsWith('file:') ? localPath(from) : from;
+          if (path === null || !existsSync(path)) throw new CommandError(`no Django database at ${from}`);
+          data = await readDjangoSqlite(pathToFileURL(path).href);
+        }
+      } catch (error) {
+        // SQLite's and Postgres's words for a missing table, here the source's, not ours.
+        if (error instanceof Error && /no such table|relation "\w+" does not exist/.test(error.message)) {
+          throw new CommandError('the --from database has no Django auth_user and authtoken_token tables', { cause: error });
+        }
+        throw error;
       }
       return formatDjangoReport(await importDjango(data, { users: stores.users, tokens, tokenTtl }));
     },
@@ -282,6 +290,7 @@ async function createKey({ stores, args: [username = ''], values }: Context): Pr
       now,
     });
   } catch (error) {
+    if (error instanceof RangeError) throw new CommandError(error.message, { cause: error });
     throw new CommandError(`${file} is not a ${algorithm} public key (PEM "PUBLIC KEY")`, { cause: error });
   }
   await stores.signingKeys.insert(created.record);
@@ -405,7 +414,7 @@ async function main(argv: readonly string[]): Promise<string> {
     return await command.run({ stores, tokens, args, values: parsed.values });
   } catch (error) {
     // SQLite's and Postgres's words for a missing table.
-    if (error instanceof Error && /no such table|relation "latchkey_\w+" does not exist/.test(error.message)) {
+    if (error instanceof Error && /no such table: latchkey_|relation "latchkey_\w+" does not exist/.test(error.message)) {
       throw new CommandError('the database has no Latchkey tables: run "latchkey migrate" first', { cause: error });
     }
     throw error;

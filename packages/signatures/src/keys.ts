@@ -3,7 +3,7 @@
  * the public-key algorithms, the client's public key read from PEM. What `latchkey
  * createkey` and an app's own key endpoint share.
  */
-import { base64ToBytes, bytesToBase64Url as base64Url } from '@latchkey/core';
+import { assertScopes, base64ToBytes, bytesToBase64Url as base64Url } from '@latchkey/core';
 import { importVerifyKey, isSharedSecretAlgorithm, type SignatureAlgorithm } from './algorithms.ts';
 import type { SigningKeyRecord } from './key-store.ts';
 
@@ -38,11 +38,13 @@ export function publicKeyFromPem(pem: string): Uint8Array<ArrayBuffer> | null {
 }
 
 /**
- * Makes a key record with a random id. Throws a `TypeError` when a public key is missing,
+ * Makes a key record with a random id. Throws a `RangeError` for a malformed scope (core's
+ * rule for token scopes) and a `TypeError` when a public key is missing,
  * is not PEM/DER, or is not a key of `algorithm` (checked by importing it now, not at the
  * first request).
  */
 export async function newSigningKey(input: NewSigningKey): Promise<NewSigningKeyResult> {
+  assertScopes(input.scopes ?? []);
   const id = `key_${base64Url(crypto.getRandomValues(new Uint8Array(12)))}`;
   const base = { id, userId: input.userId, algorithm: input.algorithm, scopes: [...(input.scopes ?? [])], createdAt: input.now ?? Date.now(), expiresAt: input.expiresAt ?? null };
   if (isSharedSecretAlgorithm(input.algorithm)) {

@@ -175,6 +175,19 @@ function assertDuration(name: string, value: number | null, allowNull: boolean):
   }
 }
 
+/**
+ * Throws a `RangeError` unless every scope is RFC 6749's scope-token: printable ASCII without
+ * spaces, quotes or backslashes, so scopes join with spaces (a Bearer challenge's `scope=`)
+ * and split back unchanged. One rule for every credential that carries scopes.
+ */
+export function assertScopes(scopes: readonly string[]): void {
+  for (const scope of scopes) {
+    if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)) {
+      throw new RangeError('a scope is 1 or more printable ASCII characters, no spaces, quotes or backslashes');
+    }
+  }
+}
+
 /** Creates the token service. Contradictory options throw at once. */
 export function createTokenService(options: TokenServiceOptions): TokenService {
   const resolved = {
@@ -309,11 +322,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
 
     async create(userId, input = {}) {
       const scopes = [...(input.scopes ?? [])];
-      for (const scope of scopes) {
-        if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)) {
-          throw new RangeError('a scope is 1 or more printable ASCII characters, no spaces, quotes or backslashes');
-        }
-      }
+      assertScopes(scopes);
       const lifetime = input.ttl === undefined ? ttl : input.ttl;
       assertDuration('ttl', lifetime, true);
       const purpose = input.purpose ?? 'api';
