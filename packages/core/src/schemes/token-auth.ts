@@ -76,19 +76,22 @@ export function tokenAuth<U extends AuthUser>(options: TokenAuthOptions<U>): Aut
   if (realm.includes('"') || realm.includes('\\')) throw new RangeError('tokenAuth: realm must not contain quotes');
 
   const lowerKeyword = keyword.toLowerCase();
+  // Made once: a flood of wrong tokens then costs no error object (and its stack) apiece.
+  const INVALID = fail('Invalid token.');
+  const INACTIVE = fail('User inactive or deleted.');
   // An imported DRF key: looked up past the cache, its user read as a token's would be.
   const verifyDrfKey = async (key: string): Promise<AuthenticationResult<U>> => {
     const verified = await tokens.verifyDrfKey(key);
-    if (!verified.ok) return fail('Invalid token.');
+    if (!verified.ok) return INVALID;
     const user = await users.findById(verified.record.userId);
-    if (!user || !user.isActive) return fail('User inactive or deleted.');
+    if (!user || !user.isActive) return INACTIVE;
     return success(user, verified.record);
   };
   const verify = async (credentials: string, host: HostContext): Promise<AuthenticationResult<U>> => {
     if (legacyKeys && isDrfKey(credentials)) return verifyDrfKey(credentials);
     // An API token only: a session's value in a header is as unknown as a random string.
     const verified = await tokens.authenticate(credentials, 'api', users, host);
-    if (!verified.ok) return fail(verified.reason === 'inactive' ? 'User inactive or deleted.' : 'Invalid token.');
+    if (!verified.ok) return verified.reason === 'inactive' ? INACTIVE : INVALID;
     return success(verified.user, verified.record);
   };
 
