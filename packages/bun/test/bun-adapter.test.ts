@@ -6,7 +6,17 @@
  */
 import { afterAll, describe, expect, test } from 'bun:test';
 import type { Server } from 'bun';
-import { allowAny, anonRateThrottle, createLatchkey, MemoryThrottleStore, type ThrottleStore } from '@latchkey/core';
+import {
+  allowAny,
+  anonRateThrottle,
+  createLatchkey,
+  createTokenService,
+  MemoryThrottleStore,
+  MemoryTokenStore,
+  MemoryUserStore,
+  type ThrottleStore,
+  tokenAuth,
+} from '@latchkey/core';
 import { checkHostCase, createHostFixture, hostCases } from '@latchkey/core/testing';
 import { protectRoutes, withLatchkey } from '../src/index.ts';
 
@@ -65,6 +75,30 @@ describe('withLatchkey wraps Bun.serve fetch', () => {
     const refused = await fetch(throttled);
     expect(refused.status).toBe(429);
     expect(refused.headers.get('Retry-After')).toMatch(/^[1-9][0-9]*$/);
+  });
+
+  test('answers without a promise when nothing waited, and asks requestIP only when a throttle reads the address', async () => {
+    const tokens = new MemoryTokenStore();
+    const users = new MemoryUserStore();
+    const service = createTokenService({ store: tokens, lastUsedInterval: null });
+    const alice = (await users.createUser({ username: 'alice', passwordHash: null }))!;
+    const created = await service.create(alice.id);
+    if (!created.ok) throw new Error('no token');
+    let asked = 0;
+    const server = { requestIP: () => (asked++, { address: '192.0.2.1', family: 'IPv4', port: 1 }) } as unknown as Server<undefined>;
+    const sent = new Request('http://host.test/', { headers: { Authorization: `Token ${created.token}` } });
+    const handler = withLatchkey((_request, { user }) => new Response(user?.username), { authenticators: [tokenAuth({ tokens: service, users })] });
+    const answer = handler(sent, server);
+    expect(answer).toBeInstanceOf(Response);
+    expect(await (answer as Response).text()).toBe('alice');
+    expect(asked).toBe(0);
+    // A throttle that counts by address reads it, once per request.
+    const throttled = withLatchkey((_request, { host }) => new Response(String(host.clientAddress)), {
+      permissions: [allowAny],
+      throttles: [anonRateThrottle({ rate: '5/min', store: new MemoryThrottleStore() })],
+    });
+    expect(await (await throttled(new Request('http://host.test/'), server)).text()).toBe('192.0.2.1');
+    expect(asked).toBe(1);
   });
 
   test('a store that throws is answered 503 and never reaches the handler', async () => {

@@ -19,6 +19,7 @@ import {
   type Latchkey,
   type LatchkeyOptions,
   logStoreFailure,
+  isPromiseLike,
   toLatchkey,
   withVary,
 } from '@latchkey/core';
@@ -104,7 +105,8 @@ export function withLatchkey<Env, U extends AuthUser = AuthUser>(
       }
       // waitUntil keeps work the answer does not wait for (the account flows' mail) alive.
       const host = { clientAddress: clientAddress(request), waitUntil: (work: Promise<unknown>) => ctx.waitUntil(work) };
-      const outcome = await pipeline.run(request, host);
+      const checked = pipeline.check(request, host);
+      const outcome = isPromiseLike(checked) ? await checked : checked;
       return outcome.ok ? withVary(await handler.fetch(request, env, ctx, { ...outcome.identity, host }), outcome.vary) : outcome.response;
     },
   };

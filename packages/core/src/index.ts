@@ -8,6 +8,7 @@ export {
   fail,
   type Grant,
   type HostContext,
+  hostWithSignal,
   type Identity,
   skip,
   success,
@@ -15,6 +16,7 @@ export {
 export { type AuthorizationParse, parseAuthorization } from './schemes/authorization-header.ts';
 export { type BasicAuthOptions, basicAuth, decodeBasicCredentials } from './schemes/basic-auth.ts';
 export { addressFromForwardedFor, addressFromHeader, type ClientAddressSource, peerAddress } from './throttling/client-address.ts';
+export { type Awaitable, isPromiseLike } from './awaitable.ts';
 export { constantTimeEqual } from './constant-time.ts';
 export { createSecretBox, type SecretBox, type SecretBoxOptions } from './secret-box.ts';
 export type { SecondFactor } from './second-factor/second-factor.ts';

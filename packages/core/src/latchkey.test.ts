@@ -225,3 +225,53 @@ describe('a failing scheme\'s own hint (AuthenticationFailed.hint)', () => {
     expect(outcome.response.headers.get('WWW-Authenticate')).toBe('Token');
   });
 });
+
+describe('check: a request that waits for nothing is answered without a promise', () => {
+  const admits: Authenticator = { name: 'header', authenticate: (r) => (r.headers.has('X-User') ? success({ id: '1', username: 'ada', isActive: true, isStaff: false }) : skip()) };
+  const later: Authenticator = { name: 'later', authenticate: async (r) => admits.authenticate(r, {}) };
+
+  it('answers at once when every step did, a promise otherwise, with the same outcome', async () => {
+    for (const authenticator of [admits, later]) {
+      const latchkey = createLatchkey({ authenticators: [authenticator] });
+      const checked = latchkey.check(request({ 'X-User': 'ada' }));
+      expect(checked instanceof Promise).toBe(authenticator === later);
+      const outcome = await checked;
+      expect(outcome.ok && outcome.identity).toEqual({ user: expect.objectContaining({ username: 'ada' }), auth: null, scheme: authenticator.name });
+      const refused = await latchkey.check(request());
+      expect(!refused.ok && refused.response.status).toBe(403);
+      // run is the promise-returning form, always.
+      expect(latchkey.run(request({ 'X-User': 'ada' }))).toBeInstanceOf(Promise);
+    }
+  });
+
+  it('goes on past a waiting scheme to the next one, and to a waiting permission', async () => {
+    const skipsLater: Authenticator = { name: 'skips', authenticate: async () => skip() };
+    const latchkey = createLatchkey({ authenticators: [skipsLater, admits], permissions: [async () => true, (_r, identity) => identity.user?.username === 'ada'] });
+    const outcome = await latchkey.check(request({ 'X-User': 'ada' }));
+    expect(outcome.ok && outcome.identity.scheme).toBe('header');
+  });
+
+  it('fails closed on a scheme that throws at once: 503, the error reported', async () => {
+    const onError = vi.fn();
+    const throwing: Authenticator = { name: 'throws', authenticate: () => { throw new Error('store down'); } };
+    const outcome = await createLatchkey({ authenticators: [throwing], onError }).check(request());
+    expect(!outcome.ok && outcome.response.status).toBe(503);
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'store down' }));
+  });
+
+  it('a token found in the memory store, or in the cache, needs no promise', async () => {
+    for (const cache of [false, true]) {
+      const w = await world({ cache });
+      const token = await w.tokenFor(w.alice.id);
+      const latchkey = createLatchkey({ authenticators: [tokenAuth({ tokens: w.tokens, users: w.users })] });
+      // The first use records last-used (a write the request waits for off Workers); then reads only.
+      expect((await latchkey.check(request({ Authorization: `Token ${token}` }))).ok).toBe(true);
+      const checked = latchkey.check(request({ Authorization: `Token ${token}` }));
+      expect(checked).not.toBeInstanceOf(Promise);
+      expect((checked as { ok: boolean }).ok).toBe(true);
+      expect(w.tokens.cache?.size ?? 0).toBe(cache ? 1 : 0);
+      await w.tokens.revokeAll(w.alice.id);
+      expect((await latchkey.check(request({ Authorization: `Token ${token}` }))).ok).toBe(false);
+    }
+  });
+});

@@ -4,9 +4,10 @@
  */
 import type { AuthenticationResult, Authenticator, HostContext, Identity } from './schemes/authenticator.ts';
 import { AuthenticationFailed, type LatchkeyError, NotAuthenticated, PermissionDenied, StoreUnavailable, Throttled } from './errors.ts';
+import { type Awaitable, isPromiseLike } from './awaitable.ts';
 import { failClosed, logStoreFailure } from './fail-closed.ts';
 import { withoutUndefined } from './options.ts';
-import { firstDenial, isAuthenticated, type Permission } from './permissions.ts';
+import { denialOf, isAuthenticated, type Permission } from './permissions.ts';
 import { errorResponse, withVary } from './response.ts';
 import { assertTimeout, createDeadlineQueue, DEFAULT_TIMEOUT_MS } from './time-limit.ts';
 import type { Throttle } from './throttling/throttle.ts';
@@ -67,6 +68,12 @@ export interface Latchkey<U extends AuthUser = AuthUser> {
   readonly options: Readonly<Required<LatchkeyOptions<U>>>;
   /** Runs authentication, permissions and throttles for one request. Never throws. */
   run(request: Request, host?: HostContext): Promise<PipelineOutcome<U>>;
+  /**
+   * `run`, answering without a promise when every step did (a verified-token cache hit, a
+   * store that answers at once): what adapters call, so such a request costs no promise.
+   * Never throws.
+   */
+  check(request: Request, host?: HostContext): Awaitable<PipelineOutcome<U>>;
   /** Wraps `handler` so it runs only for requests the pipeline admits. */
   protect(handler: ProtectedHandler<U>): FetchHandler;
   /** A pipeline with some options replaced, for one route (DRF's per-view settings). */
@@ -80,15 +87,18 @@ export interface Latchkey<U extends AuthUser = AuthUser> {
  * request under load (garbage shapes, megamorphic reads downstream).
  */
 class PipelineHost implements HostContext {
-  readonly clientAddress: string | null | undefined;
   readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined;
 
   constructor(
-    host: HostContext,
+    private readonly host: HostContext,
     private readonly makeSignal: () => AbortSignal,
   ) {
-    this.clientAddress = host.clientAddress;
     this.waitUntil = host.waitUntil;
+  }
+
+  // Read through: an adapter may work the address out only when a throttle asks.
+  get clientAddress(): string | null | undefined {
+    return this.host.clientAddress;
   }
 
   get signal(): AbortSignal {
@@ -146,40 +156,63 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
     return identity;
   };
 
-  // `vary` collects the headers of every scheme consulted, whatever it answered.
-  const authenticate = async (request: Request, host: HostContext, vary: string[]) => {
-    for (const authenticator of authenticators) {
+  // Every step below answers at once when what it asked did, and continues on the promise
+  // only where one was returned (see `Awaitable`): a cache hit or a memory store makes no
+  // promise at all. `vary` collects the headers of every scheme consulted, whatever it answered.
+  const authenticateFrom = (start: number, request: Request, host: HostContext, vary: string[]): Awaitable<Identity<U> | LatchkeyError> => {
+    for (let i = start; i < authenticators.length; i++) {
+      const authenticator = authenticators[i]!;
       if (authenticator.vary) vary.push(...authenticator.vary);
-      const result = await authenticator.authenticate(request, host);
+      const result = authenticator.authenticate(request, host);
+      if (isPromiseLike(result)) {
+        return Promise.resolve(result).then((answer) =>
+          answer.outcome === 'skip' ? authenticateFrom(i + 1, request, host, vary) : identify(authenticator, answer),
+        );
+      }
       if (result.outcome !== 'skip') return identify(authenticator, result);
     }
     return ANONYMOUS as Identity<U>;
   };
 
-  const evaluate = async (request: Request, host: HostContext, vary: string[]): Promise<PipelineOutcome<U>> => {
-    // The usual single authenticator is awaited here, without authenticate's own promise.
-    let identity: Identity<U> | LatchkeyError;
-    if (only) {
-      if (only.vary) vary.push(...only.vary);
-      identity = identify(only, await only.authenticate(request, host));
-    } else {
-      identity = await authenticate(request, host, vary);
+  const denialFrom = (start: number, request: Request, identity: Identity<U>): Awaitable<PermissionDenied | null> => {
+    for (let i = start; i < permissions.length; i++) {
+      const verdict = permissions[i]!(request, identity);
+      if (isPromiseLike(verdict)) {
+        return Promise.resolve(verdict).then((answer) => denialOf(answer) ?? denialFrom(i + 1, request, identity));
+      }
+      const denial = denialOf(verdict);
+      if (denial) return denial;
     }
-    if (!('user' in identity)) return refuse(identity, ANONYMOUS as Identity<U>, vary);
+    return null;
+  };
 
-    // The usual single permission answers without a promise of the pipeline's own.
-    let denial: PermissionDenied | null;
-    if (permissions.length === 1) {
-      const answer = permissions[0]!(request, identity);
-      const verdict = typeof answer === 'boolean' || answer instanceof PermissionDenied ? answer : await answer;
-      denial = verdict === true ? null : verdict === false ? new PermissionDenied() : verdict;
-    } else {
-      denial = await firstDenial(permissions, request, identity);
-    }
+  const evaluate = (request: Request, host: HostContext, vary: string[]): Awaitable<PipelineOutcome<U>> => {
+    const identity = authenticateFrom(0, request, host, vary);
+    if (isPromiseLike(identity)) return Promise.resolve(identity).then((found) => authorize(request, host, vary, found));
+    return authorize(request, host, vary, identity);
+  };
+
+  const authorize = (request: Request, host: HostContext, vary: string[], identity: Identity<U> | LatchkeyError): Awaitable<PipelineOutcome<U>> => {
+    if (!('user' in identity)) return refuse(identity, ANONYMOUS as Identity<U>, vary);
+    const denial = denialFrom(0, request, identity);
+    if (isPromiseLike(denial)) return Promise.resolve(denial).then((found) => admitOrDeny(request, host, vary, identity, found));
+    return admitOrDeny(request, host, vary, identity, denial);
+  };
+
+  const admitOrDeny = (
+    request: Request,
+    host: HostContext,
+    vary: string[],
+    identity: Identity<U>,
+    denial: PermissionDenied | null,
+  ): Awaitable<PipelineOutcome<U>> => {
     // DRF: a denial before any scheme succeeded means "log in", not "forbidden".
     if (denial) return refuse(identity.user === null && first ? new NotAuthenticated() : denial, identity, vary);
-
     if (throttles.length === 0) return { ok: true, identity, vary };
+    return throttle(request, host, vary, identity);
+  };
+
+  const throttle = async (request: Request, host: HostContext, vary: string[], identity: Identity<U>): Promise<PipelineOutcome<U>> => {
     let wait = 0;
     for (const waits of await Promise.all(throttles.map((throttle) => throttle(request, identity, host)))) {
       if (waits !== null) wait = Math.max(wait, waits);
@@ -188,26 +221,30 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
     return { ok: true, identity, vary };
   };
 
-  const run = async (request: Request, host: HostContext = {}): Promise<PipelineOutcome<U>> => {
+  const failed = (error: unknown, host: HostContext, vary: readonly string[]): PipelineOutcome<U> => {
+    // The host gave up on the request (the client left): nobody reads the answer, and it
+    // is no store failure to report.
+    if (host.signal?.aborted && error === host.signal.reason) return refuse(new StoreUnavailable(error), ANONYMOUS as Identity<U>, vary);
+    // Fail closed: a broken or silent store or hook never turns into access.
+    return refuse(failClosed(error, onError), ANONYMOUS as Identity<U>, vary);
+  };
+
+  const check = (request: Request, host: HostContext = {}): Awaitable<PipelineOutcome<U>> => {
     const vary: string[] = [];
-    try {
-      // The signal is made only if an authenticator or throttle reads it.
-      return await deadlines.run(host.signal, (signal) => evaluate(request, new PipelineHost(host, signal), vary));
-    } catch (error) {
-      // The host gave up on the request (the client left): nobody reads the answer, and it
-      // is no store failure to report.
-      if (host.signal?.aborted && error === host.signal.reason) return refuse(new StoreUnavailable(error), ANONYMOUS as Identity<U>, vary);
-      // Fail closed: a broken or silent store or hook never turns into access.
-      return refuse(failClosed(error, onError), ANONYMOUS as Identity<U>, vary);
-    }
+    // The signal is made only if an authenticator or throttle reads it; the time limit is
+    // kept only for a request that waits for something.
+    const outcome = deadlines.run(host.signal, (signal) => evaluate(request, new PipelineHost(host, signal), vary));
+    return isPromiseLike(outcome) ? Promise.resolve(outcome).catch((error: unknown) => failed(error, host, vary)) : outcome;
   };
 
   return {
     options: resolved,
-    run,
+    check,
+    run: async (request, host) => check(request, host),
     protect(handler) {
       return async (request, host = {}) => {
-        const outcome = await run(request, host);
+        const checked = check(request, host);
+        const outcome = isPromiseLike(checked) ? await checked : checked;
         return outcome.ok ? withVary(await handler(request, { ...outcome.identity, host }), outcome.vary) : outcome.response;
       };
     },

@@ -57,7 +57,11 @@ async function judge<U extends AuthUser>(
   request: Request,
   identity: Identity<U>,
 ): Promise<PermissionDenied | null> {
-  const verdict = await permission(request, identity);
+  return denialOf(await permission(request, identity));
+}
+
+/** A permission's verdict as a denial: null when it allows, `PermissionDenied` for `false`. */
+export function denialOf(verdict: PermissionVerdict): PermissionDenied | null {
   if (verdict === true) return null;
   return verdict === false ? new PermissionDenied() : verdict;
 }

@@ -10,6 +10,7 @@
  * cancel (a `fetch`, a driver that takes a signal) stops instead of running on unobserved.
  * The timer is cleared the moment the work settles: nothing is left scheduled.
  */
+import { type Awaitable, isPromiseLike } from './awaitable.ts';
 import { onCloudflareWorkers } from './cloudflare-workers.ts';
 
 /** The default time limit of a request's store and hook calls, in milliseconds. */
@@ -110,9 +111,10 @@ export interface DeadlineQueue {
   /**
    * Runs `work` as `withTimeLimit` does: rejects with the abort's reason once the limit
    * passes (a `TimeLimitExceeded`) or `outer` aborts, even if `work` never settles. `work`
-   * gets a function returning its signal, so the signal is made only if asked for.
+   * gets a function returning its signal, so the signal is made only if asked for. Work
+   * that answers at once (no promise) is answered at once: there was nothing to wait for.
    */
-  run<T>(outer: AbortSignal | undefined, work: (signal: () => AbortSignal) => Promise<T>): Promise<T>;
+  run<T>(outer: AbortSignal | undefined, work: (signal: () => AbortSignal) => Awaitable<T>): Awaitable<T>;
   /** Calls in flight (for tests). */
   readonly size: number;
 }
@@ -124,7 +126,7 @@ function perCallTimeLimit(timeout: number | null): DeadlineQueue {
     async run(outer, work) {
       size += 1;
       try {
-        return await withTimeLimit(timeout, outer, (signal) => work(() => signal));
+        return await withTimeLimit(timeout, outer, async (signal) => work(() => signal));
       } finally {
         size -= 1;
       }
@@ -211,16 +213,22 @@ export function createDeadlineQueue(timeout: number | null, now: () => number = 
     get size() {
       return size;
     },
-    run<T>(outer: AbortSignal | undefined, work: (signal: () => AbortSignal) => Promise<T>): Promise<T> {
+    run<T>(outer: AbortSignal | undefined, work: (signal: () => AbortSignal) => Awaitable<T>): Awaitable<T> {
       if (outer?.aborted) return Promise.reject(outer.reason);
-      const pending = new Pending(timeout === null ? Infinity : now() + timeout);
-      let result: Promise<T>;
+      // Made when the signal is asked for or the work turns out to wait: not for work that
+      // answers at once, which is most of it.
+      let pending: Pending | null = null;
+      const start = () => (pending ??= new Pending(timeout === null ? Infinity : now() + timeout));
+      let answer: Awaitable<T>;
       try {
-        result = work(() => pending.signal());
+        answer = work(() => start().signal());
       } catch (error) {
         return Promise.reject(error);
       }
+      if (!isPromiseLike(answer)) return answer;
+      const result = answer;
       return new Promise<T>((resolve, reject) => {
+        const pending = start();
         pending.reject = reject;
         if (timeout !== null) enqueue(pending);
         // As in withTimeLimit, the outer signal's listener rejects directly.

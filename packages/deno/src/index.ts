@@ -13,6 +13,7 @@ import {
   type HostContext,
   type Latchkey,
   type LatchkeyOptions,
+  isPromiseLike,
   toLatchkey,
   withVary,
 } from '@latchkey/core';
@@ -63,7 +64,9 @@ export function withLatchkey<U extends AuthUser = AuthUser, Info extends ServeHa
   const latchkey = toLatchkey(pipeline);
   return async (request, info) => {
     const host = hostContext(info);
-    const outcome = await latchkey.run(request, host);
+    // check: a request that waits for nothing is answered without a promise of core's.
+    const checked = latchkey.check(request, host);
+    const outcome = isPromiseLike(checked) ? await checked : checked;
     return outcome.ok ? withVary(await handler(request, { ...outcome.identity, host, info }), outcome.vary) : outcome.response;
   };
 }

@@ -20,6 +20,7 @@ import {
   type Latchkey,
   type LatchkeyOptions,
   type Grant,
+  isPromiseLike,
   toLatchkey,
   withVary,
 } from '@latchkey/core';
@@ -127,7 +128,9 @@ export function latchkey<U extends AuthUser = AuthUser>(
   const pipeline = toLatchkey(pipelineOrOptions);
 
   return createMiddleware<LatchkeyEnv<U>>(async (c, next) => {
-    const outcome = await pipeline.run(c.req.raw, hostContext(c, options));
+    // check: a request that waits for nothing (a cache hit, a memory store) costs no promise of core's.
+    const checked = pipeline.check(c.req.raw, hostContext(c, options));
+    const outcome = isPromiseLike(checked) ? await checked : checked;
     if (!outcome.ok) return outcome.response;
     c.set('user', outcome.identity.user);
     c.set('auth', outcome.identity.auth);

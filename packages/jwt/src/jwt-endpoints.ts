@@ -17,6 +17,7 @@
 import {
   type AuthEndpoints,
   type HostContext,
+  hostWithSignal,
   type AuthUser,
   AuthenticationFailed,
   checkCredentials,
@@ -145,7 +146,7 @@ export function createJwtEndpoints<U extends AuthUser = AuthUser>(options: JwtEn
   const refresh: Handler = async (request) => {
     const body = await fields(request, [{ name: 'refresh' }]);
     if (body instanceof LatchkeyError) return refuse(body);
-    const result = await jwt.refresh(body.refresh!, (id) => users.findById(id));
+    const result = await jwt.refresh(body.refresh!, async (id) => users.findById(id));
     if (result.ok) return jsonResponse({ access: result.pair.access, refresh: result.pair.refresh });
     return refuse('inactive' in result ? NO_ACCOUNT_FOR_TOKEN : invalidToken(result.message));
   };
@@ -190,7 +191,7 @@ export function createJwtEndpoints<U extends AuthUser = AuthUser>(options: JwtEn
         return request.method === 'HEAD' ? new Response(null, response) : response;
       }
       try {
-        return await withTimeLimit(timeout, host.signal, (signal) => route(request, { ...host, signal }));
+        return await withTimeLimit(timeout, host.signal, (signal) => route(request, hostWithSignal(host, signal)));
       } catch (error) {
         // The host gave up on the request (the client left): no store failure to report.
         if (host.signal?.aborted && error === host.signal.reason) return errorResponse(new StoreUnavailable(error), null);

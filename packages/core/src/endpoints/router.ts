@@ -27,7 +27,7 @@
  * session authentication was consulted. GET routes answer HEAD too. A trailing slash is
  * accepted (`/auth/token/`, DRF's habit). Each route can be moved with `paths`.
  */
-import type { Authenticator, HostContext } from '../schemes/authenticator.ts';
+import { type Authenticator, type HostContext, hostWithSignal } from '../schemes/authenticator.ts';
 import { type LatchkeyError, StoreUnavailable } from '../errors.ts';
 import { failClosed, logStoreFailure } from '../fail-closed.ts';
 import { createLatchkey, type Latchkey } from '../latchkey.ts';
@@ -313,7 +313,7 @@ export function createAuthEndpoints<U extends AuthUser = AuthUser>(options: Auth
   const answer = async (route: Route<U>, call: EndpointCall): Promise<Response> => {
     let response: Response;
     try {
-      response = await withTimeLimit(timeout, call.host.signal, (signal) => respond(route, { ...call, host: { ...call.host, signal } }));
+      response = await withTimeLimit(timeout, call.host.signal, (signal) => respond(route, { ...call, host: hostWithSignal(call.host, signal) }));
     } catch (error) {
       // The host gave up on the request (the client left): no store failure to report.
       const { signal } = call.host;

@@ -2,6 +2,7 @@
  * The endpoints' test fixture: memory stores, a cheap hasher, a clock the tests move, and
  * request helpers. Used by the endpoint, session and CSRF tests only; not exported.
  */
+import type { HostContext } from '../schemes/authenticator.ts';
 import { MemoryThrottleStore } from '../throttling/memory-throttle-store.ts';
 import { MemoryTokenStore } from '../tokens/memory-token-store.ts';
 import { type MemoryUser, MemoryUserStore } from '../users/memory-user-store.ts';
@@ -13,6 +14,21 @@ import { type AuthEndpointsOptions, createAuthEndpoints } from './router.ts';
 export const PASSWORD = 'correct horse battery staple';
 /** Where requests go: an https origin, so Secure cookies are honest. */
 export const ORIGIN = 'https://app.test';
+/**
+ * The fixture's host answers its address through a getter, as Bun's adapter does (it asks
+ * Bun only when a throttle reads it): the endpoints must read host fields, never spread them.
+ */
+class LazyHost implements HostContext {
+  constructor(
+    private readonly address: string | null,
+    readonly waitUntil: (work: Promise<unknown>) => void,
+  ) {}
+
+  get clientAddress(): string | null {
+    return this.address;
+  }
+}
+
 /** The client address the fixture's host reports. */
 export const CLIENT = '203.0.113.7';
 
@@ -81,10 +97,10 @@ export async function endpointFixture(
     }
     if (init.token) headers.set('Authorization', `Token ${init.token}`);
     if (init.cookie) headers.set('Cookie', init.cookie);
-    const response = await endpoints.handle(new Request(ORIGIN + path, { method, headers, body }), {
-      clientAddress: init.client === undefined ? CLIENT : init.client,
-      waitUntil: (work) => pending.push(work),
-    });
+    const response = await endpoints.handle(
+      new Request(ORIGIN + path, { method, headers, body }),
+      new LazyHost(init.client === undefined ? CLIENT : init.client, (work) => pending.push(work)),
+    );
     if (!response) throw new Error(`${method} ${path} was not answered`);
     return response;
   };

@@ -44,7 +44,10 @@ export interface Identity<U extends AuthUser = AuthUser> {
   readonly scheme: string | null;
 }
 
-/** What adapters know about a request beyond the `Request` itself. */
+/**
+ * What adapters know about a request beyond the `Request` itself. Fields may be getters
+ * that work their value out when read (see `hostWithSignal`): read them, never spread.
+ */
 export interface HostContext {
   /** The client's IP address as the host sees it; null when unknown. */
   readonly clientAddress?: string | null;
@@ -61,6 +64,15 @@ export interface HostContext {
    * may set one too (a request's own `signal`): the limit then also ends with it.
    */
   readonly signal?: AbortSignal;
+}
+
+/**
+ * `host` with `signal` in place of its own. Its fields are read, not spread: a host may
+ * answer them through getters (Bun's adapter works the address out only when asked, the
+ * pipeline makes its signal only when read), which an object spread would drop.
+ */
+export function hostWithSignal(host: HostContext, signal: AbortSignal): HostContext {
+  return { clientAddress: host.clientAddress, waitUntil: host.waitUntil, signal };
 }
 
 /** The outcome of one authenticator. Build it with `skip`, `success` and `fail`. */

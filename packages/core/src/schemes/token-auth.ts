@@ -4,11 +4,12 @@
  */
 import { type AuthenticationResult, type Authenticator, fail, type HostContext, skip, success } from './authenticator.ts';
 import { parseAuthorization } from './authorization-header.ts';
+import { type Awaitable, isPromiseLike } from '../awaitable.ts';
 import { headerValueToUtf8 } from '../encoding.ts';
 import type { BearerError } from '../errors.ts';
 import { withoutUndefined } from '../options.ts';
 import { isDrfKey } from '../tokens/drf-key.ts';
-import type { TokenService } from '../tokens/token-service.ts';
+import type { AuthenticateTokenResult, TokenService } from '../tokens/token-service.ts';
 import type { AuthUser, UserStore } from '../users/user-store.ts';
 
 /** Options for `tokenAuth`. */
@@ -87,17 +88,19 @@ export function tokenAuth<U extends AuthUser>(options: TokenAuthOptions<U>): Aut
     if (!user || !user.isActive) return INACTIVE;
     return success(user, verified.record);
   };
-  const verify = async (credentials: string, host: HostContext): Promise<AuthenticationResult<U>> => {
+  const answer = (verified: AuthenticateTokenResult<U>): AuthenticationResult<U> =>
+    verified.ok ? success(verified.user, verified.record) : verified.reason === 'inactive' ? INACTIVE : INVALID;
+  // Answers at once when the token service did (a cache hit, a memory store).
+  const verify = (credentials: string, host: HostContext): Awaitable<AuthenticationResult<U>> => {
     if (legacyKeys && isDrfKey(credentials)) return verifyDrfKey(credentials);
     // An API token only: a session's value in a header is as unknown as a random string.
-    const verified = await tokens.authenticate(credentials, 'api', users, host);
-    if (!verified.ok) return verified.reason === 'inactive' ? INACTIVE : INVALID;
-    return success(verified.user, verified.record);
+    const verified = tokens.authenticate(credentials, 'api', users, host);
+    return isPromiseLike(verified) ? Promise.resolve(verified).then(answer) : answer(verified);
   };
 
   return {
     name,
-    // Not async: a token's check answers with verify's own promise, with no second one around it.
+    // Not async: a token's check answers at once when verify did, else with verify's promise.
     authenticate(request, host) {
       // The header is read once; only an unusual one is parsed again, the general way.
       const raw = request.headers.get('Authorization');

@@ -55,7 +55,7 @@ describe('the conformance suites can be trusted both ways', () => {
 
   it('fail a token store that loses a field or matches digests loosely, in the cases that check it', async () => {
     const dropsScopes = (): TokenStore => {
-      const store = new MemoryTokenStore();
+      const store: TokenStore = new MemoryTokenStore();
       const find = store.findByDigest.bind(store);
       store.findByDigest = async (digest) => {
         const found = await find(digest);

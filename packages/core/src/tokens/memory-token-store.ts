@@ -1,3 +1,4 @@
+import { type Awaitable, isPromiseLike } from '../awaitable.ts';
 import type { AuthUser, UserStore } from '../users/user-store.ts';
 import type { Revocation, TokenLimit, TokenRecord, TokenStore, TokenTouch, TokenWithUser } from './token-store.ts';
 
@@ -21,17 +22,17 @@ export class MemoryTokenStore implements TokenStore {
   // Revocations in the order they happened: the feed reads this, never every record.
   #revocations: Revocation[] = [];
   readonly joinedUsers?: UserStore;
-  readonly findWithUser?: (digest: string) => Promise<TokenWithUser | null>;
+  readonly findWithUser?: (digest: string) => Awaitable<TokenWithUser | null>;
 
   constructor(options: MemoryTokenStoreOptions = {}) {
     const { users } = options;
     if (users) {
       this.joinedUsers = users;
-      this.findWithUser = async (digest) => {
-        const record = await this.findByDigest(digest);
+      this.findWithUser = (digest) => {
+        const record = this.findByDigest(digest);
         if (!record) return null;
-        const user: AuthUser | null = await users.findById(record.userId);
-        return { record, user };
+        const user: Awaitable<AuthUser | null> = users.findById(record.userId);
+        return isPromiseLike(user) ? Promise.resolve(user).then((found) => ({ record, user: found })) : { record, user };
       };
     }
   }
@@ -47,7 +48,8 @@ export class MemoryTokenStore implements TokenStore {
     return true;
   }
 
-  async findByDigest(digest: string): Promise<TokenRecord | null> {
+  // Not async: the answer is here at once (see `Awaitable`).
+  findByDigest(digest: string): TokenRecord | null {
     const id = this.#idByDigest.get(digest);
     const record = id === undefined ? undefined : this.#byId.get(id);
     return record ? copy(record) : null;

@@ -4,6 +4,7 @@
  * cache), so stores stay dumb.
  */
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { type Awaitable, isPromiseLike } from '../awaitable.ts';
 import { constantTimeEqual } from '../constant-time.ts';
 import { logStoreFailure } from '../fail-closed.ts';
 import { withoutUndefined } from '../options.ts';
@@ -148,14 +149,16 @@ export interface TokenService {
    * Checks a presented token for one purpose and finds its user, as token and session
    * authentication do: from the verified-token cache when it is on, else in one store
    * round trip when the store joins `users` (`findWithUser`), else two. `host.waitUntil`,
-   * when the host has it, takes the last-used and refresh writes off the request.
+   * when the host has it, takes the last-used and refresh writes off the request. Answers
+   * without a promise when every step did (a cache hit, a store that answers at once): see
+   * `Awaitable`; `await` it either way.
    */
   authenticate<U extends AuthUser>(
     token: string,
     purpose: TokenPurpose,
     users: UserStore<U>,
     host?: HostContext,
-  ): Promise<AuthenticateTokenResult<U>>;
+  ): Awaitable<AuthenticateTokenResult<U>>;
   /** Revokes one token by id; true if it existed. */
   revoke(id: string): Promise<boolean>;
   /** Revokes a token only if `userId` owns it; true if it did and it was revoked. */
@@ -186,6 +189,23 @@ export function assertScopes(scopes: readonly string[]): void {
       throw new RangeError('a scope is 1 or more printable ASCII characters, no spaces, quotes or backslashes');
     }
   }
+}
+
+/** One `authenticate` call's inputs, carried through its steps in one object. */
+class Check<U extends AuthUser> {
+  /** The cache's ticket, taken when the store lookup starts. */
+  ticket = 0;
+
+  constructor(
+    readonly digest: string,
+    readonly purpose: TokenPurpose,
+    readonly users: UserStore<U>,
+    readonly host: HostContext | undefined,
+    /** When the call began: cache hits are judged at this time. */
+    readonly startedAt: number,
+    /** `mark()` at the start: the first revocation the call may overlap. */
+    readonly since: number,
+  ) {}
 }
 
 /** Creates the token service. Contradictory options throw at once. */
@@ -316,6 +336,59 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     return revokedDuring(since, used) ? REVOKED : { ok: true, record: used };
   };
 
+  // authenticate's steps. Each answers at once when what it waited for did, so a cache hit
+  // or a store that answers without a promise makes no promise (see `Awaitable`).
+  type Answer<U extends AuthUser> = Awaitable<AuthenticateTokenResult<U>>;
+
+  const fromCache = <U extends AuthUser>(check: Check<U>, entry: CachedRecord | undefined): Answer<U> => {
+    // The entry was verified for its own purpose; a token of another one is unknown here.
+    if (entry === undefined || entry.purpose !== check.purpose) return fromStore(check);
+    const use = recordUse(entry, check.startedAt, check.host);
+    return isPromiseLike(use) ? use.then((used) => servedFromCache(check, entry, used)) : servedFromCache(check, entry, use);
+  };
+
+  const servedFromCache = <U extends AuthUser>(check: Check<U>, entry: CachedRecord, used: TokenRecord): AuthenticateTokenResult<U> => {
+    const record = used === entry ? entry : cache!.refresh(entry, used);
+    if (revokedDuring(check.since, record)) return REVOKED;
+    // The entry was filled for this very user store: its user is a U.
+    return { ok: true, record, user: CachedRecord.userOf(entry) as U };
+  };
+
+  const fromStore = <U extends AuthUser>(check: Check<U>): Answer<U> => {
+    check.ticket = cache?.ticket() ?? 0;
+    if (joined && check.users === (store.joinedUsers as UserStore)) {
+      const found = store.findWithUser!(check.digest);
+      // Same store, same table: the user really is a U.
+      return isPromiseLike(found)
+        ? found.then((both) => checkRecord(check, both?.record ?? null, both?.user as U | null | undefined))
+        : checkRecord(check, found?.record ?? null, found?.user as U | null | undefined);
+    }
+    const record = store.findByDigest(check.digest);
+    return isPromiseLike(record) ? record.then((found) => checkRecord(check, found, undefined)) : checkRecord(check, record, undefined);
+  };
+
+  // `user` undefined: not read with the record, so looked up now.
+  const checkRecord = <U extends AuthUser>(check: Check<U>, record: TokenRecord | null, user: U | null | undefined): Answer<U> => {
+    const at = now();
+    const rejection = refusal(record, check.digest, check.purpose, at);
+    if (rejection !== null) return rejection;
+    if (user !== undefined) return admit(check, record!, user, at);
+    const found = check.users.findById(record!.userId);
+    return isPromiseLike(found) ? found.then((owner) => admit(check, record!, owner, at)) : admit(check, record!, found, at);
+  };
+
+  const admit = <U extends AuthUser>(check: Check<U>, record: TokenRecord, user: U | null, at: number): Answer<U> => {
+    if (!user || !user.isActive) return INACTIVE;
+    const use = recordUse(record, at, check.host);
+    return isPromiseLike(use) ? use.then((used) => admitted(check, used, user)) : admitted(check, use, user);
+  };
+
+  const admitted = <U extends AuthUser>(check: Check<U>, used: TokenRecord, user: U): AuthenticateTokenResult<U> => {
+    if (revokedDuring(check.since, used)) return REVOKED;
+    cache?.put(check.ticket, used, user, check.users as UserStore, check.startedAt);
+    return { ok: true, record: used, user };
+  };
+
   return {
     prefix,
     cache: cache && { get size() { return cache.size; }, digests: () => cache.digests() },
@@ -379,46 +452,13 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       await store.insert(record);
       return { ok: true, record };
     },
-    async authenticate<U extends AuthUser>(token: string, purpose: TokenPurpose, users: UserStore<U>, host?: HostContext) {
+    authenticate<U extends AuthUser>(token: string, purpose: TokenPurpose, users: UserStore<U>, host?: HostContext) {
       const digest = digestOf(token);
       if (digest === null) return MALFORMED;
-      let at = now();
-      const since = mark();
-      if (cache !== null) {
-        const hit = cache.get(digest, users, at, host?.waitUntil);
-        const entry = hit instanceof Promise ? await hit : hit;
-        // The entry was verified for its own purpose; a token of another one is unknown here.
-        if (entry !== undefined && entry.purpose === purpose) {
-          const use = recordUse(entry, at, host);
-          const used = use instanceof Promise ? await use : use;
-          const record = used === entry ? entry : cache.refresh(entry, used);
-          if (revokedDuring(since, record)) return REVOKED;
-          // The entry was filled for this very user store: its user is a U.
-          return { ok: true as const, record, user: CachedRecord.userOf(entry) as U };
-        }
-      }
-      const ticket = cache?.ticket() ?? 0;
-      const startedAt = at;
-      let record: TokenRecord | null;
-      let user: U | null | undefined;
-      if (joined && users === (store.joinedUsers as UserStore)) {
-        // Same store, same table: the user really is a U.
-        const found = await store.findWithUser!(digest);
-        record = found?.record ?? null;
-        user = found?.user as U | null | undefined;
-      } else {
-        record = await store.findByDigest(digest);
-      }
-      at = now();
-      const rejection = refusal(record, digest, purpose, at);
-      if (rejection !== null) return rejection;
-      if (user === undefined) user = await users.findById(record!.userId);
-      if (!user || !user.isActive) return INACTIVE;
-      const use = recordUse(record!, at, host);
-      const used = use instanceof Promise ? await use : use;
-      if (revokedDuring(since, used)) return REVOKED;
-      cache?.put(ticket, used, user, users as UserStore, startedAt);
-      return { ok: true as const, record: used, user };
+      const check = new Check(digest, purpose, users, host, now(), mark());
+      if (cache === null) return fromStore(check);
+      const hit = cache.get(digest, users, check.startedAt, host?.waitUntil);
+      return isPromiseLike(hit) ? hit.then((entry) => fromCache(check, entry)) : fromCache(check, hit);
     },
 
     revoke: (id) => revoking((at) => store.revoke(id, at), (record) => record.id === id),

@@ -7,6 +7,7 @@
  * Prove a custom store with `tokenStoreConformance` from `@latchkey/core/testing`.
  */
 
+import type { Awaitable } from '../awaitable.ts';
 import type { Grant } from '../schemes/authenticator.ts';
 import type { AuthUser, UserStore } from '../users/user-store.ts';
 
@@ -104,8 +105,12 @@ export interface TokenWithUser {
 export interface TokenStore {
   /** Saves a new record; false when `limit` is given and the user is already at it. */
   insert(record: TokenRecord, limit?: TokenLimit): Promise<boolean>;
-  /** The record with this digest, revoked and expired ones included, or null. */
-  findByDigest(digest: string): Promise<TokenRecord | null>;
+  /**
+   * The record with this digest, revoked and expired ones included, or null. On every
+   * request: a store that has the answer at once (memory, a synchronous SQLite driver) may
+   * return it without a promise, and the request then needs none.
+   */
+  findByDigest(digest: string): Awaitable<TokenRecord | null>;
   /** Updates expiry and/or last-used time; a missing id is not an error. */
   touch(id: string, changes: TokenTouch): Promise<void>;
   /**
@@ -136,7 +141,7 @@ export interface TokenStore {
    * trip (a join), for a store that holds the users table too; null when no record has the
    * digest. The same rules as `findByDigest` hold for the record.
    */
-  findWithUser?(digest: string): Promise<TokenWithUser | null>;
+  findWithUser?(digest: string): Awaitable<TokenWithUser | null>;
   /**
    * The `UserStore` whose users `findWithUser` returns. The token service uses
    * `findWithUser` only for that very store (`users === store.joinedUsers`), so a join

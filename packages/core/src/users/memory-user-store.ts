@@ -29,7 +29,8 @@ export class MemoryUserStore implements UserStore<MemoryUser> {
     this.#now = options.now ?? Date.now;
   }
 
-  async findById(id: string): Promise<MemoryUser | null> {
+  // Not async: the answer is here at once (see `Awaitable`).
+  findById(id: string): MemoryUser | null {
     const user = this.#users.get(id);
     return user ? { ...user } : null;
   }

@@ -2,6 +2,7 @@
  * The user contract. Core owns no user table: an app plugs its own in by implementing
  * `UserStore`, or uses the ready one in `@latchkey/drizzle` (or `MemoryUserStore`).
  */
+import type { Awaitable } from '../awaitable.ts';
 
 /** The fields Latchkey reads from a user, as DRF reads them from Django's user model. */
 export interface AuthUser {
@@ -63,8 +64,11 @@ export interface UserChanges {
  *   password reset, email change) need them; those flows refuse a store without them.
  */
 export interface UserStore<U extends AuthUser = AuthUser> {
-  /** The user with this id, or null. */
-  findById(id: string): Promise<U | null>;
+  /**
+   * The user with this id, or null. On every token-authenticated request: a store that
+   * has the answer at once (memory, a synchronous driver) may return it without a promise.
+   */
+  findById(id: string): Awaitable<U | null>;
   /** The user with this username, or null. */
   findByUsername(username: string): Promise<U | null>;
   /** The stored password hash, or null when the user has none (or does not exist). */
