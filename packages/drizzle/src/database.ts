@@ -1,3 +1,4 @@
+import { type Awaitable, isPromiseLike } from '@latchkey/core';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 
@@ -24,6 +25,22 @@ export async function redacted<T>(store: string, query: T | PromiseLike<T>): Pro
     if (!(error instanceof DrizzleQueryError)) throw error;
     throw storeError(store, error.cause);
   }
+}
+
+/**
+ * `map` of a query's result, answered at once when the driver answered at once (better-sqlite3,
+ * `libsql`, bun:sqlite), so a token check on them makes no promise (see core's `Awaitable`);
+ * a promise for an asynchronous driver. Failures are always a rejected promise, named as
+ * `redacted` names them, so callers see a store error the same way from every driver.
+ */
+export function mapQuery<T, R>(store: string, run: () => T | PromiseLike<T>, map: (result: T) => R): Awaitable<R> {
+  let result: T | PromiseLike<T>;
+  try {
+    result = run();
+  } catch (error) {
+    return Promise.reject(error instanceof DrizzleQueryError ? storeError(store, error.cause) : error);
+  }
+  return isPromiseLike(result) ? redacted(store, result).then(map) : map(result);
 }
 
 /**

@@ -150,7 +150,7 @@ describe('a libSQL file', () => {
     expect((error as Error).cause).toBeInstanceOf(Error);
     expect(`${(error as Error).message} ${(error as Error).cause}`).not.toContain(hash);
     const digest = 'ab'.repeat(32);
-    const lookup = await bare.tokens.findByDigest(digest).catch((e: unknown) => e);
+    const lookup = await Promise.resolve(bare.tokens.findByDigest(digest)).catch((e: unknown) => e);
     expect((lookup as Error).message).toMatch(/^DrizzleTokenStore: query failed/);
     expect(`${(lookup as Error).message} ${(lookup as Error).cause}`).not.toContain(digest);
   });

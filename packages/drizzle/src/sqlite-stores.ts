@@ -94,8 +94,11 @@ export async function syncStores(
     connection.exec(`PRAGMA busy_timeout = ${LOCK_POLL_MS}`);
     const writes = serialWrites(connection, options.busyTimeout === undefined ? {} : { busyTimeout: options.busyTimeout });
     const users = syncStore('DrizzleUserStore', DrizzleUserStore, () => new DrizzleUserStore(db), USER_READS, writes);
-    // Joined with the very user store handed out, so findWithUser serves its authenticators.
-    const tokens = syncStore('DrizzleTokenStore', DrizzleTokenStore, () => new DrizzleTokenStore(db, { users }), TOKEN_READS, writes);
+    // Joined with the very user store handed out, so findWithUser serves its authenticators;
+    // except on bun:sqlite, where the joined statement costs more than the two lookups it
+    // replaces (`npm run bench`: 13 µs against 3.9 + 3.0 µs; better-sqlite3: 5.9 against 4.4 + 3.6).
+    const joined = driver === 'bun:sqlite' ? {} : { users };
+    const tokens = syncStore('DrizzleTokenStore', DrizzleTokenStore, () => new DrizzleTokenStore(db, joined), TOKEN_READS, writes);
     const oneTime = syncStore('DrizzleOneTimeStore', DrizzleOneTimeStore, () => new DrizzleOneTimeStore(db), ONE_TIME_READS, writes);
     // Its writes of two statements (save, enable, delete) then run in one transaction too.
     const totp = syncStore('DrizzleTotpStore', DrizzleTotpStore, () => new DrizzleTotpStore(db), TOTP_READS, writes);

@@ -16,6 +16,7 @@
  * Reads need none of this: in WAL mode a reader never waits for a writer.
  */
 
+import { isPromiseLike } from '@latchkey/core';
 import { storeError } from './database.ts';
 
 /** The part of a synchronous SQLite connection the writes need; all three drivers have it. */
@@ -131,7 +132,7 @@ export function syncStore<T extends object>(
   } catch (error) {
     if (!/no such table/.test(String((error as Error | undefined)?.message))) throw error;
   }
-  const methods = new Map<PropertyKey, (...args: unknown[]) => Promise<unknown>>();
+  const methods = new Map<PropertyKey, (...args: unknown[]) => unknown>();
   const fail = (error: unknown): never => {
     throw storeError(name, error);
   };
@@ -139,18 +140,23 @@ export function syncStore<T extends object>(
     get(target, key) {
       let method = methods.get(key);
       if (method !== undefined) return method;
-      if (typeof Reflect.get(target, key) !== 'function') return store === undefined ? undefined : Reflect.get(store, key);
-      const call = (...args: unknown[]): Promise<unknown> => {
+      // The store's own methods count too (an optional one it has only with some options).
+      if (typeof Reflect.get(store ?? target, key) !== 'function') return store === undefined ? undefined : Reflect.get(store, key);
+      const call = (...args: unknown[]): unknown => {
         try {
           store ??= create();
-          return (Reflect.get(store, key) as (...args: unknown[]) => Promise<unknown>).apply(store, args);
+          return (Reflect.get(store, key) as (...args: unknown[]) => unknown).apply(store, args);
         } catch (error) {
           return Promise.reject(error);
         }
       };
+      // A read the driver answered at once is passed on at once (see core's `Awaitable`).
       method = reads.has(key)
-        ? (...args) => call(...args).catch(fail)
-        : (...args) => writes(() => call(...args)).catch(fail);
+        ? (...args) => {
+            const result = call(...args);
+            return isPromiseLike(result) ? Promise.resolve(result).catch(fail) : result;
+          }
+        : (...args) => writes(() => Promise.resolve(call(...args))).catch(fail);
       methods.set(key, method);
       return method;
     },

@@ -2,9 +2,9 @@
  * `TokenStore` over Drizzle, in the `latchkey_tokens` table. It stores and finds records and
  * decides nothing: hashing, expiry, refresh, purposes and limits are core's token service's.
  */
-import type { Revocation, TokenLimit, TokenRecord, TokenStore, TokenTouch, TokenWithUser } from '@latchkey/core';
+import type { Awaitable, Revocation, TokenLimit, TokenRecord, TokenStore, TokenTouch, TokenWithUser } from '@latchkey/core';
 import { and, asc, count, eq, getTableColumns, gt, gte, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
-import { redacted, type SQLiteDatabase } from './database.ts';
+import { mapQuery, redacted, type SQLiteDatabase } from './database.ts';
 import { toTokenRecord as toRecord, toTokenRow as toRow } from './rows.ts';
 import { latchkeyTokens as tokens, latchkeyUsers as users } from './schema.ts';
 import { type DrizzleUserStore, toUser, userColumns } from './user-store.ts';
@@ -39,9 +39,13 @@ export class DrizzleTokenStore implements TokenStore {
   readonly #db: SQLiteDatabase;
   // The queries on the request path, prepared once.
   readonly #byDigest;
-  readonly #withUser;
   readonly #revokedSince;
   readonly joinedUsers?: DrizzleUserStore;
+  /**
+   * The record and its user in one query; present only with the `users` option (see
+   * `joinedUsers`), as the TokenStore contract asks of an optional method.
+   */
+  readonly findWithUser?: (digest: string) => Awaitable<TokenWithUser | null>;
 
   /** `db`: a Drizzle SQLite database holding the `latchkey_tokens` table. */
   constructor(db: SQLiteDatabase, options: DrizzleTokenStoreOptions = {}) {
@@ -51,14 +55,6 @@ export class DrizzleTokenStore implements TokenStore {
       .from(tokens)
       .where(eq(tokens.digest, sql.placeholder('digest')))
       .prepare();
-    // users.id is an integer and user_id text: SQLite compares them as numbers, through
-    // the users table's primary key.
-    this.#withUser = db
-      .select({ token: tokenColumns, user: userColumns })
-      .from(tokens)
-      .leftJoin(users, sql`${users.id} = ${tokens.userId}`)
-      .where(eq(tokens.digest, sql.placeholder('digest')))
-      .prepare();
     this.#revokedSince = db
       .select({ digest: tokens.digest, revokedAt: tokens.revokedAt })
       .from(tokens)
@@ -66,7 +62,24 @@ export class DrizzleTokenStore implements TokenStore {
       .orderBy(asc(tokens.revokedAt))
       .limit(sql.placeholder('limit'))
       .prepare();
-    if (options.users) this.joinedUsers = options.users;
+    if (options.users) {
+      this.joinedUsers = options.users;
+      // users.id is an integer and user_id text: SQLite compares them as numbers, through
+      // the users table's primary key.
+      const withUser = db
+        .select({ token: tokenColumns, user: userColumns })
+        .from(tokens)
+        .leftJoin(users, sql`${users.id} = ${tokens.userId}`)
+        .where(eq(tokens.digest, sql.placeholder('digest')))
+        .prepare();
+      // Not async, as findByDigest: a synchronous driver's answer is passed on at once.
+      this.findWithUser = (digest) =>
+        mapQuery(
+          STORE,
+          () => withUser.get({ digest }),
+          (row) => (row ? { record: toRecord(row.token), user: row.user ? toUser(row.user) : null } : null),
+        );
+    }
   }
 
   async insert(record: TokenRecord, limit?: TokenLimit): Promise<boolean> {
@@ -103,17 +116,11 @@ export class DrizzleTokenStore implements TokenStore {
     return inserted.length === 1;
   }
 
-  async findByDigest(digest: string): Promise<TokenRecord | null> {
-    const row = await redacted(STORE, this.#byDigest.get({ digest }));
-    return row ? toRecord(row) : null;
+  // Not async, as findWithUser: a synchronous driver's answer is passed on at once.
+  findByDigest(digest: string): Awaitable<TokenRecord | null> {
+    return mapQuery(STORE, () => this.#byDigest.get({ digest }), (row) => (row ? toRecord(row) : null));
   }
 
-  /** The record and its user in one query; only with the `users` option (see `joinedUsers`). */
-  async findWithUser(digest: string): Promise<TokenWithUser | null> {
-    if (!this.joinedUsers) throw new TypeError(`${STORE}: findWithUser needs the users option`);
-    const row = await redacted(STORE, this.#withUser.get({ digest }));
-    return row ? { record: toRecord(row.token), user: row.user ? toUser(row.user) : null } : null;
-  }
 
   async touch(id: string, changes: TokenTouch): Promise<void> {
     const set = {

@@ -3,9 +3,9 @@
  * of their own implement `UserStore` over it instead (see the README); nothing else in
  * Latchkey needs this one.
  */
-import type { AuthUser, NewUser, UserChanges, UserStore } from '@latchkey/core';
+import type { Awaitable, AuthUser, NewUser, UserChanges, UserStore } from '@latchkey/core';
 import { and, eq, ne, notExists, sql } from 'drizzle-orm';
-import { redacted, type SQLiteDatabase } from './database.ts';
+import { mapQuery, redacted, type SQLiteDatabase } from './database.ts';
 import { parseUserId as parseId } from './rows.ts';
 import { latchkeyUsers as users } from './schema.ts';
 
@@ -88,10 +88,11 @@ export class DrizzleUserStore implements UserStore<DrizzleUser> {
       .prepare();
   }
 
-  async findById(id: string): Promise<DrizzleUser | null> {
+  // Not async: a synchronous driver's answer is passed on at once (see mapQuery).
+  findById(id: string): Awaitable<DrizzleUser | null> {
     const key = parseId(id);
-    const row = key === null ? undefined : await redacted(STORE, this.#byId.get({ id: key }));
-    return row ? toUser(row) : null;
+    if (key === null) return null;
+    return mapQuery(STORE, () => this.#byId.get({ id: key }), (row) => (row ? toUser(row) : null));
   }
 
   async findByUsername(username: string): Promise<DrizzleUser | null> {

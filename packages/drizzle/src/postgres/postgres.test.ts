@@ -187,7 +187,7 @@ describe('the Postgres stores', () => {
     expect((error as Error).message).toMatch(/^PostgresUserStore: query failed: relation "latchkey_users" does not exist/);
     expect(`${(error as Error).message} ${(error as Error).cause}`).not.toContain(hash);
     const digest = 'ab'.repeat(32);
-    const lookup = await stores.tokens.findByDigest(digest).catch((e: unknown) => e);
+    const lookup = await Promise.resolve(stores.tokens.findByDigest(digest)).catch((e: unknown) => e);
     expect((lookup as Error).message).toMatch(/^PostgresTokenStore: query failed/);
     expect(`${(lookup as Error).message} ${(lookup as Error).cause}`).not.toContain(digest);
     await expect(stores.throttles.increment('login:alice', 60_000, 0)).rejects.toThrow(/^PostgresThrottleStore: query failed/);

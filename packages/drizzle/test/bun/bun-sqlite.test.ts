@@ -55,6 +55,20 @@ test('openLibsqlStores opens a local file with bun:sqlite in Bun', async () => {
   expect(opened.driver).toBe('bun:sqlite');
 });
 
+test('checks a token by two kept lookups, not the join (slower on bun:sqlite), answering without a promise', async () => {
+  const { tokens, users } = await stores(newPath());
+  expect(tokens.joinedUsers).toBeUndefined();
+  const alice = (await users.createUser({ username: 'alice', passwordHash: null }))!;
+  const service = createTokenService({ store: tokens, lastUsedInterval: null });
+  const created = await service.create(alice.id);
+  if (!created.ok) throw new Error('no token');
+  const answer = service.authenticate(created.token, 'api', users);
+  expect(answer).not.toBeInstanceOf(Promise);
+  expect(answer).toMatchObject({ ok: true, user: { username: 'alice' } });
+  await service.revoke(created.record.id);
+  expect(service.authenticate(created.token, 'api', users)).toEqual({ ok: false, reason: 'revoked' });
+});
+
 /** ../fixtures/lock-holder.mjs in Node on `path`: `ask` sends one command, returns its answer. */
 function lockHolder(path: string): (command: string) => Promise<string> {
   const fixture = fileURLToPath(new URL('../fixtures/lock-holder.mjs', import.meta.url));
