@@ -19,12 +19,13 @@ import {
   type HostContext,
   type Latchkey,
   type LatchkeyOptions,
+  type PipelineOutcome,
   type Grant,
   isPromiseLike,
   toLatchkey,
   withVary,
 } from '@latchkey/core';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { createMiddleware } from 'hono/factory';
 
 /** What the middleware sets on the context for the handlers after it. */
@@ -127,17 +128,24 @@ export function latchkey<U extends AuthUser = AuthUser>(
   // Built once per middleware, never per request.
   const pipeline = toLatchkey(pipelineOrOptions);
 
-  return createMiddleware<LatchkeyEnv<U>>(async (c, next) => {
-    // check: a request that waits for nothing (a cache hit, a memory store) costs no promise of core's.
-    const checked = pipeline.check(c.req.raw, hostContext(c, options));
-    const outcome = isPromiseLike(checked) ? await checked : checked;
-    if (!outcome.ok) return outcome.response;
+  // Not async: an admitted request that waited for nothing goes on with next()'s own
+  // promise, with none of the middleware's around it (Hono's compose awaits either).
+  const proceed = (c: Context<LatchkeyEnv<U>>, next: Next, outcome: PipelineOutcome<U>): Promise<Response | void> => {
+    if (!outcome.ok) return Promise.resolve(outcome.response);
     c.set('user', outcome.identity.user);
     c.set('auth', outcome.identity.auth);
     c.set('scheme', outcome.identity.scheme);
-    await next();
+    if (outcome.vary.length === 0) return next();
     // Cookie-reading schemes that were consulted (session auth) must be in Vary, as in Django.
-    if (outcome.vary.length > 0) c.res = withVary(c.res, outcome.vary);
+    return next().then(() => {
+      c.res = withVary(c.res, outcome.vary);
+    });
+  };
+
+  return createMiddleware<LatchkeyEnv<U>>((c, next) => {
+    // check: a request that waits for nothing (a cache hit, a memory store) costs no promise of core's.
+    const checked = pipeline.check(c.req.raw, hostContext(c, options));
+    return isPromiseLike(checked) ? Promise.resolve(checked).then((outcome) => proceed(c, next, outcome)) : proceed(c, next, checked);
   });
 }
 
