@@ -13,7 +13,8 @@
  *   serves no hit while the feed is older than the interval;
  * - a user deactivated, demoted or deleted: seen within `maxAge`, after which the entry is
  *   read from the store again;
- * - bounded: at most `maxEntries`, least recently used evicted first.
+ * - bounded: at most `maxEntries`; the entry evicted is the oldest not used since it was last
+ *   passed over (second chance, an approximation of least recently used).
  *
  * It holds only successful verifications: unknown, revoked and expired tokens always go to
  * the store, so garbage cannot fill it.
@@ -23,7 +24,7 @@ import type { TokenRecord, TokenStore } from './token-store.ts';
 
 /** Options for the verified-token cache (`createTokenService({ cache })`). Durations are milliseconds. */
 export interface TokenCacheOptions {
-  /** Most tokens held; the least recently used goes first. Default `10_000`. */
+  /** Most tokens held; the oldest not used lately goes first. Default `10_000`. */
   readonly maxEntries?: number;
   /** Longest an entry is served before the store is read again: how late a user change is seen. Default `10_000`. */
   readonly maxAge?: number;
@@ -67,6 +68,9 @@ export class CachedRecord implements TokenRecord {
   readonly #user: AuthUser;
   // Milliseconds since the cache was created: a small integer, stored unboxed.
   readonly #cachedAt: number;
+  // Served since eviction last passed it over (see `evictOne`); private, since the entry
+  // itself is the record handed to the request.
+  #used = false;
 
   constructor(record: TokenRecord, fields: Pick<TokenRecord, 'userId' | 'purpose' | 'name' | 'scopes'>, user: AuthUser, cachedAt: number) {
     this.id = record.id;
@@ -81,6 +85,18 @@ export class CachedRecord implements TokenRecord {
     this.revokedAt = record.revokedAt;
     this.#user = user;
     this.#cachedAt = cachedAt;
+  }
+
+  /** Marks the entry served. */
+  static markUsed(entry: CachedRecord): void {
+    entry.#used = true;
+  }
+
+  /** Whether the entry was served since last asked, clearing the mark. */
+  static takeUsed(entry: CachedRecord): boolean {
+    const used = entry.#used;
+    entry.#used = false;
+    return used;
   }
 
   /** The user this token was verified for. */
@@ -182,8 +198,9 @@ export function createVerifiedTokenCache(
   const revokedSince = store.revokedSince?.bind(store);
   if (!revokedSince) throw new TypeError('the token cache needs a store with revokedSince (the revocation feed)');
 
-  // Map iteration follows insertion order: re-inserting on a hit keeps the least recently
-  // used entry first, which is all an LRU needs.
+  // Map iteration follows insertion order, oldest first. A hit only marks its entry used
+  // (re-inserting it, as an exact LRU does, was two more map operations per request); an
+  // eviction passes marked entries over once, moving them last (second chance).
   const entries = new Map<string, CachedRecord>();
   // The user store whose users the entries hold: the first one to fill the cache. A token
   // service serves one user store in practice; another one's lookups go to the stores.
@@ -264,16 +281,24 @@ export function createVerifiedTokenCache(
     scopes: internScopes(record.scopes),
   });
 
+  // Every entry passed over loses its mark, so one full pass at most: amortised O(1).
+  const evictOne = () => {
+    for (const [digest, oldest] of entries) {
+      entries.delete(digest);
+      if (!CachedRecord.takeUsed(oldest)) return;
+      entries.set(digest, oldest);
+    }
+  };
+
   const lookup = (digest: string, users: UserStore, at: number): CachedRecord | undefined => {
     const entry = entries.get(digest);
     if (entry === undefined) return undefined;
-    entries.delete(digest);
     // Expired here may be refreshed in the store (sliding expiry): ask it.
     if (users !== cachedFor || !CachedRecord.servable(entry, at - createdAt, maxAge) || (entry.expiresAt !== null && entry.expiresAt <= at)) {
+      entries.delete(digest);
       return undefined;
     }
-    // Re-inserted last (most recently used), keyed by the entry's own digest string.
-    entries.set(entry.digest, entry);
+    CachedRecord.markUsed(entry);
     return entry;
   };
 
@@ -305,7 +330,7 @@ export function createVerifiedTokenCache(
       const entry = new CachedRecord(record, fieldsOf(record, shared), shared, startedAt - createdAt);
       entries.delete(entry.digest);
       entries.set(entry.digest, entry);
-      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+      if (entries.size > maxEntries) evictOne();
     },
     refresh(entry, record) {
       const refreshed = CachedRecord.refreshed(entry, record);
