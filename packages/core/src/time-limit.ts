@@ -217,18 +217,19 @@ export function createDeadlineQueue(timeout: number | null, now: () => number = 
       if (outer?.aborted) return Promise.reject(outer.reason);
       // Made when the signal is asked for or the work turns out to wait: not for work that
       // answers at once, which is most of it.
-      let pending: Pending | null = null;
-      const start = () => (pending ??= new Pending(timeout === null ? Infinity : now() + timeout));
+      // (No named closure here either: see below.)
+      let started: Pending | null = null;
       let answer: Awaitable<T>;
       try {
-        answer = work(() => start().signal());
+        answer = work(() => (started ??= new Pending(timeout === null ? Infinity : now() + timeout)).signal());
       } catch (error) {
         return Promise.reject(error);
       }
       if (!isPromiseLike(answer)) return answer;
       const result = answer;
+      // The same one a later signal() call finds: work may ask for its signal after it waits.
+      const pending = (started ??= new Pending(timeout === null ? Infinity : now() + timeout));
       return new Promise<T>((resolve, reject) => {
-        const pending = start();
         pending.reject = reject;
         if (timeout !== null) enqueue(pending);
         // As in withTimeLimit, the outer signal's listener rejects directly.
@@ -240,7 +241,8 @@ export function createDeadlineQueue(timeout: number | null, now: () => number = 
           };
           outer.addEventListener('abort', pending.onOuterAbort, { once: true });
         }
-        // No named closures here: a bundler keeping function names would rename each one.
+        // No named closures here: a bundler keeping function names (esbuild's keepNames, as
+        // tsx runs it) would name each one per call, which cost more than the rest.
         result.then(
           (value) => {
             settle(pending);
