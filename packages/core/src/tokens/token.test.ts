@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { seededRandomBytes } from '../testing/host-fixture.ts';
 import { assertTokenPrefix, crc32, digestToken, generateToken, isWellFormedToken, TOKEN_SECRET_BYTES } from './token.ts';
@@ -68,6 +69,15 @@ describe('token digest', () => {
   it('is lowercase hex SHA-256 of the whole token without a secret', () => {
     // SHA-256("abc"), from FIPS 180-2.
     expect(digestToken('abc', null)).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
+  it("agrees with node:crypto call after call, for every length, ASCII or not (one hasher and one hex buffer reused)", () => {
+    const key = new Uint8Array(32).fill(7);
+    for (let length = 0; length < 200; length++) {
+      const token = 'lk_'.repeat(length % 5) + 'x'.repeat(length) + (length % 7 === 0 ? 'é' : '');
+      expect(digestToken(token, null)).toBe(createHash('sha256').update(token).digest('hex'));
+      expect(digestToken(token, key)).toBe(createHmac('sha256', key).update(token).digest('hex'));
+    }
   });
 
   it('is HMAC-SHA256 under the secret when one is configured', () => {

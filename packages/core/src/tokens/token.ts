@@ -27,6 +27,7 @@ const SECRET_LENGTH = 43;
 const CHECKSUM_LENGTH = 6;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const PREFIX = /^[A-Za-z0-9_]{0,16}$/;
+const ALPHABET_HEX = '0123456789abcdef';
 
 // The base64url value of each character code below 128, or -1.
 const BASE64URL_VALUE = new Int8Array(128).fill(-1);
@@ -111,7 +112,42 @@ function tokenBytes(token: string): Uint8Array {
  */
 export function digestToken(token: string, secret: Uint8Array | null): string {
   const message = tokenBytes(token);
-  return bytesToHex(secret ? hmac(sha256, secret, message) : sha256Once(message));
+  return digestHex(secret ? hmac(sha256, secret, message) : sha256Once(message));
+}
+
+// The digest as lowercase hex, on every request. Engines with `Uint8Array.prototype.toHex`
+// (Bun; noble's bytesToHex uses it too) do it natively. Elsewhere noble concatenates 32
+// pieces into a rope that the first map or database lookup must flatten, which cost Node
+// about as much as the hash's last block: the hex is written as UTF-16 code units instead
+// and decoded in one call into a flat string. Little-endian hosts only (all we know of),
+// else noble's.
+// The two UTF-16 units of byte b's hex digits, at 2b and 2b + 1.
+const HEX_DIGIT_UNITS = new Uint16Array(512);
+for (let b = 0; b < 256; b++) {
+  HEX_DIGIT_UNITS[2 * b] = ALPHABET_HEX.charCodeAt(b >> 4);
+  HEX_DIGIT_UNITS[2 * b + 1] = ALPHABET_HEX.charCodeAt(b & 15);
+}
+const hexUnits = new Uint16Array(64);
+const utf16 = littleEndianUtf16Decoder();
+
+function littleEndianUtf16Decoder(): TextDecoder | null {
+  if (typeof (Uint8Array.prototype as { toHex?: unknown }).toHex === 'function') return null;
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) return null;
+  try {
+    return new TextDecoder('utf-16le');
+  } catch {
+    return null;
+  }
+}
+
+function digestHex(bytes: Uint8Array): string {
+  if (utf16 === null || bytes.length > 32) return bytesToHex(bytes);
+  for (let i = 0; i < bytes.length; i++) {
+    const at = 2 * bytes[i]!;
+    hexUnits[2 * i] = HEX_DIGIT_UNITS[at]!;
+    hexUnits[2 * i + 1] = HEX_DIGIT_UNITS[at + 1]!;
+  }
+  return utf16.decode(bytes.length === 32 ? hexUnits : hexUnits.subarray(0, 2 * bytes.length));
 }
 
 // One SHA-256 instance for every plain digest, reset from a pristine one through noble's
