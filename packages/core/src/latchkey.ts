@@ -87,18 +87,19 @@ export interface Latchkey<U extends AuthUser = AuthUser> {
  * request under load (garbage shapes, megamorphic reads downstream).
  */
 class PipelineHost implements HostContext {
-  readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined;
-
   constructor(
     private readonly host: HostContext,
     private readonly makeSignal: () => AbortSignal,
-  ) {
-    this.waitUntil = host.waitUntil;
-  }
+  ) {}
 
-  // Read through: an adapter may work the address out only when a throttle asks.
+  // Read through: an adapter may work these out only when asked (a throttle reading the
+  // address, a write handed to waitUntil).
   get clientAddress(): string | null | undefined {
     return this.host.clientAddress;
+  }
+
+  get waitUntil(): ((promise: Promise<unknown>) => void) | undefined {
+    return this.host.waitUntil;
   }
 
   get signal(): AbortSignal {
@@ -107,6 +108,7 @@ class PipelineHost implements HostContext {
 }
 
 const ANONYMOUS: Identity<never> = Object.freeze({ user: null, auth: null, scheme: null });
+const NO_VARY: readonly string[] = Object.freeze([]);
 
 /** Creates a pipeline. Invalid options throw at once. */
 export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyOptions<U> = {}): Latchkey<U> {
@@ -129,6 +131,8 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
   const { authenticators, permissions, throttles, onError, timeout } = resolved;
   const first = authenticators[0];
   const only = authenticators.length === 1 ? first : undefined;
+  // Without a scheme that names Vary headers, every request shares one empty list.
+  const varies = authenticators.some((authenticator) => authenticator.vary !== undefined);
   // One timer for all of this pipeline's requests in flight, not one each.
   const deadlines = createDeadlineQueue(timeout);
 
@@ -230,7 +234,7 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
   };
 
   const check = (request: Request, host: HostContext = {}): Awaitable<PipelineOutcome<U>> => {
-    const vary: string[] = [];
+    const vary: string[] = varies ? [] : (NO_VARY as string[]);
     // The signal is made only if an authenticator or throttle reads it; the time limit is
     // kept only for a request that waits for something.
     const outcome = deadlines.run(host.signal, (signal) => evaluate(request, new PipelineHost(host, signal), vary));

@@ -110,10 +110,31 @@ function hostWaitUntil(c: Context): ((work: Promise<unknown>) => void) | undefin
   return (work) => ctx.waitUntil(work);
 }
 
-const hostContext = (c: Context, { clientAddress = hostAddress }: HonoLatchkeyOptions): HostContext => {
-  const waitUntil = hostWaitUntil(c);
-  return waitUntil ? { clientAddress: clientAddress(c) ?? null, waitUntil } : { clientAddress: clientAddress(c) ?? null };
-};
+const UNREAD: unique symbol = Symbol('unread');
+
+// What core is told about a request: worked out only when read (a throttle asking for the
+// address, a write handed to waitUntil), not for every request.
+class HonoHost implements HostContext {
+  #address: string | null | typeof UNREAD = UNREAD;
+  #waitUntil: ((work: Promise<unknown>) => void) | undefined | typeof UNREAD = UNREAD;
+
+  constructor(
+    private readonly c: Context,
+    private readonly address: (c: Context) => string | null | undefined,
+  ) {}
+
+  get clientAddress(): string | null {
+    if (this.#address === UNREAD) this.#address = this.address(this.c) ?? null;
+    return this.#address;
+  }
+
+  get waitUntil(): ((work: Promise<unknown>) => void) | undefined {
+    if (this.#waitUntil === UNREAD) this.#waitUntil = hostWaitUntil(this.c);
+    return this.#waitUntil;
+  }
+}
+
+const hostContext = (c: Context, { clientAddress = hostAddress }: HonoLatchkeyOptions): HostContext => new HonoHost(c, clientAddress);
 
 /**
  * Creates the middleware from a pipeline (`createLatchkey(...)`, or `base.with(...)` for
