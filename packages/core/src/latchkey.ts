@@ -244,7 +244,8 @@ export function createLatchkey<U extends AuthUser = AuthUser>(options: LatchkeyO
   return {
     options: resolved,
     check,
-    run: async (request, host) => check(request, host),
+    // No async function around check: its answer, or its promise, as one promise.
+    run: (request, host) => Promise.resolve(check(request, host)),
     protect(handler) {
       return async (request, host = {}) => {
         const checked = check(request, host);
