@@ -154,17 +154,12 @@ function digestHex(bytes: Uint8Array): string {
 // `_cloneInto` (its documented way to reuse an instance). A fresh instance per call
 // allocates a block buffer and a DataView over it, and on JavaScriptCore (Bun) the view
 // makes the engine materialise the buffer: that cost more than the hash itself. The calls
-// are synchronous, so they never interleave. After each digest the instance's block buffer,
-// which held the token's bytes, is overwritten with zeros from WIPED (63 zero bytes taken in,
-// so cloning it copies its whole buffer).
+// are synchronous, so they never interleave; `digest()` wipes the instance's state and its
+// block buffer (which held the token's bytes) as it finishes.
 const PRISTINE = sha256.create();
-const WIPED = sha256.create().update(new Uint8Array(63));
 const hasher = sha256.create();
-const digestBytes = new Uint8Array(32);
 
 function sha256Once(message: Uint8Array): Uint8Array {
   PRISTINE._cloneInto(hasher);
-  hasher.update(message).digestInto(digestBytes);
-  WIPED._cloneInto(hasher);
-  return digestBytes;
+  return hasher.update(message).digest();
 }
