@@ -18,4 +18,9 @@ describe('time limits in workerd, where each request has its own context', () =>
     expect(refused.status).toBe(503);
     expect(await refused.json()).toEqual({ detail: expect.any(String) });
   });
+
+  it('aborts a signal taken before the work waited, at the limit; answers work that waits for nothing at once', async () => {
+    expect((await mf.dispatchFetch('http://host.test/early')).status).toBe(503);
+    expect(await (await mf.dispatchFetch('http://host.test/seen')).json()).toEqual({ aborted: true, reason: 'TimeLimitExceeded' });
+  });
 });

@@ -119,17 +119,35 @@ export interface DeadlineQueue {
   readonly size: number;
 }
 
-/** A `DeadlineQueue` that gives every call its own timer (`withTimeLimit`). */
+/**
+ * A `DeadlineQueue` that gives every call that waits its own timer (`withTimeLimit`); work
+ * that answers at once (a cached token) is answered at once, with no timer or signal made.
+ */
 function perCallTimeLimit(timeout: number | null): DeadlineQueue {
   let size = 0;
   return {
-    async run(outer, work) {
-      size += 1;
+    run<T>(outer: AbortSignal | undefined, work: (signal: () => AbortSignal) => Awaitable<T>): Awaitable<T> {
+      if (outer?.aborted) return Promise.reject(outer.reason);
+      // A signal asked for before the work turned out to wait is made here and follows the
+      // limit's own once there is one; asked for later, it is the limit's.
+      let early: AbortController | null = null;
+      let limit: AbortSignal | null = null;
+      let answer: Awaitable<T>;
       try {
-        return await withTimeLimit(timeout, outer, async (signal) => work(() => signal));
-      } finally {
-        size -= 1;
+        answer = work(() => limit ?? (early ??= new AbortController()).signal);
+      } catch (error) {
+        return Promise.reject(error);
       }
+      if (!isPromiseLike(answer)) return answer;
+      const result = answer;
+      size += 1;
+      return withTimeLimit(timeout, outer, (signal) => {
+        limit = signal;
+        if (early !== null) signal.addEventListener('abort', () => early!.abort(signal.reason), { once: true });
+        return Promise.resolve(result);
+      }).finally(() => {
+        size -= 1;
+      });
     },
     get size() {
       return size;
