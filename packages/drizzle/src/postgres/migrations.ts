@@ -34,5 +34,18 @@ export const migrations: readonly MigrationMeta[] = [
     "bps": true,
     "folderMillis": 1796124604560,
     "hash": "9ca914cf5dfb8d0c1001d5e25f94b39c5cb72a67fd17dd908fd59bc06578e74e"
+  },
+  {
+    "sql": [
+      "CREATE TABLE \"latchkey_refresh_tokens\" (\n\t\"digest\" text PRIMARY KEY NOT NULL,\n\t\"family_id\" text NOT NULL,\n\t\"user_id\" text NOT NULL,\n\t\"state\" text NOT NULL,\n\t\"created_at\" bigint NOT NULL,\n\t\"expires_at\" bigint NOT NULL\n);\n",
+      "\nCREATE TABLE \"latchkey_revoked_families\" (\n\t\"family_id\" text PRIMARY KEY NOT NULL,\n\t\"access_until\" bigint NOT NULL\n);\n",
+      "\nCREATE INDEX \"latchkey_refresh_tokens_family_id_idx\" ON \"latchkey_refresh_tokens\" USING btree (\"family_id\");",
+      "\nCREATE INDEX \"latchkey_refresh_tokens_user_id_idx\" ON \"latchkey_refresh_tokens\" USING btree (\"user_id\");",
+      "\nCREATE INDEX \"latchkey_refresh_tokens_expires_at_idx\" ON \"latchkey_refresh_tokens\" USING btree (\"expires_at\");",
+      "\nCREATE INDEX \"latchkey_revoked_families_access_until_idx\" ON \"latchkey_revoked_families\" USING btree (\"access_until\");"
+    ],
+    "bps": true,
+    "folderMillis": 1796134136054,
+    "hash": "86b8260e3287b1be87172b3130d45368cd349aad45b3001e9f217ee783c96387"
   }
 ];

@@ -146,6 +146,8 @@ describe('migratePostgres', () => {
     expect(tables.rows.map((row) => row.tablename)).toEqual([
       'latchkey_nonces',
       'latchkey_one_time_tokens',
+      'latchkey_refresh_tokens',
+      'latchkey_revoked_families',
       'latchkey_signing_keys',
       'latchkey_throttles',
       'latchkey_tokens',

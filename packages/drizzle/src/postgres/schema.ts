@@ -147,3 +147,40 @@ export const latchkeyNonces = pgTable(
   // Purging expired nonces.
   (table) => [index('latchkey_nonces_expires_at_idx').on(table.expiresAt)],
 );
+
+/**
+ * `@latchkey/jwt`'s refresh tokens, only as digests (SHA-256 of the whole token), grouped in
+ * families (one per login). `state` is `live`, `used` (rotated: presenting it again is reuse)
+ * or `revoked`.
+ */
+export const latchkeyRefreshTokens = pgTable(
+  'latchkey_refresh_tokens',
+  {
+    digest: text('digest').primaryKey(),
+    familyId: text('family_id').notNull(),
+    userId: text('user_id').notNull(),
+    state: text('state', { enum: ['live', 'used', 'revoked'] }).notNull(),
+    createdAt: millis('created_at').notNull(),
+    expiresAt: millis('expires_at').notNull(),
+  },
+  (table) => [
+    // Revoking a family, and every family of a user (logout-all).
+    index('latchkey_refresh_tokens_family_id_idx').on(table.familyId),
+    index('latchkey_refresh_tokens_user_id_idx').on(table.userId),
+    // Purging expired tokens.
+    index('latchkey_refresh_tokens_expires_at_idx').on(table.expiresAt),
+  ],
+);
+
+/**
+ * Revoked refresh-token families, kept until `access_until` (when their last access token
+ * expires): the small table every instance polls to stop those access tokens early.
+ */
+export const latchkeyRevokedFamilies = pgTable(
+  'latchkey_revoked_families',
+  {
+    familyId: text('family_id').primaryKey(),
+    accessUntil: millis('access_until').notNull(),
+  },
+  (table) => [index('latchkey_revoked_families_access_until_idx').on(table.accessUntil)],
+);
