@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 
 /**
@@ -21,24 +22,30 @@ const batches = (db: PostgresDatabase): db is PostgresDatabase & BatchingDatabas
   db.constructor.name === 'NeonHttpDatabase';
 
 /**
- * Runs `lock` then `query` in one transaction, and returns what `query` returns: an
- * interactive transaction where the driver has them, a batch (one transaction too) on
- * Neon's HTTP driver. Under Postgres's default READ COMMITTED, each statement sees what
- * was committed before it began, so a statement after the lock sees every write made by
- * whoever held the lock before.
+ * Takes a transaction-scoped advisory lock on each of `keys`, in order, then runs `query` and
+ * each of `then` in the same transaction, and returns what `query` returns: an interactive
+ * transaction where the driver has them, a batch (one transaction too) on Neon's HTTP
+ * driver. Under Postgres's default READ COMMITTED, each statement sees what was committed
+ * before it began, so a statement after the lock sees every write made by whoever held the
+ * lock before. Keys are hashed to 64 bits: two keys may share a lock, and then only wait.
  */
 export async function afterLock<T>(
   db: PostgresDatabase,
-  lock: (db: PostgresDatabase) => PromiseLike<unknown>,
+  keys: readonly string[],
   query: (db: PostgresDatabase) => PromiseLike<T>,
+  ...then: ReadonlyArray<(db: PostgresDatabase) => PromiseLike<unknown>>
 ): Promise<T> {
+  const lock = (db: PostgresDatabase) =>
+    db.execute(sql`SELECT ${sql.join(keys.map((key) => sql`pg_advisory_xact_lock(hashtextextended(${key}, 0))`), sql`, `)}`);
   if (batches(db)) {
-    const [, result] = await db.batch([lock(db), query(db)]);
+    const [, result] = await db.batch([lock(db), query(db), ...then.map((next) => next(db))]);
     return result as T;
   }
   return db.transaction(async (tx) => {
     await lock(tx);
-    return query(tx);
+    const result = await query(tx);
+    for (const next of then) await next(tx);
+    return result;
   });
 }
 

@@ -86,7 +86,7 @@ export class PostgresTokenStore implements TokenStore {
       STORE,
       afterLock(
         this.#db,
-        (db) => db.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`latchkey_tokens:${record.userId}`}, 0))`),
+        [`latchkey_tokens:${record.userId}`],
         (db) => {
           const live = db
             .select({ count: count().as('count') })
