@@ -161,7 +161,7 @@ describe('@latchkey/drizzle/postgres on Workers', () => {
     });
     try {
       // Building the stores prepares their statements and sends nothing: no server is needed.
-      expect(await (await mf.dispatchFetch('http://worker.test/')).json()).toEqual(['tokens', 'users', 'oneTime', 'totp', 'signingKeys', 'nonces', 'throttles']);
+      expect(await (await mf.dispatchFetch('http://worker.test/')).json()).toEqual(['tokens', 'users', 'oneTime', 'totp', 'refreshTokens', 'signingKeys', 'nonces', 'throttles']);
     } finally {
       await mf.dispose();
     }

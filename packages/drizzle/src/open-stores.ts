@@ -8,6 +8,7 @@
 import type { OneTimeStore, SecretBox, ThrottleStore, TokenStore } from '@latchkey/core';
 import { openLibsqlStores } from './libsql.ts';
 import { isPostgresUrl, openPostgresStores } from './node-postgres.ts';
+import type { PostgresRefreshTokenStore } from './postgres/refresh-token-store.ts';
 import type { PostgresReplayStore } from './postgres/replay-store.ts';
 import type { PostgresSigningKeyStore } from './postgres/signing-key-store.ts';
 import type { PostgresTotpStore } from './postgres/totp-store.ts';
@@ -45,8 +46,8 @@ export interface OpenStores {
   readonly nonces: DrizzleReplayStore | PostgresReplayStore;
   /** Counters shared by every process on the database: for the throttles' `store`. */
   readonly throttles: ThrottleStore;
-  /** `@latchkey/jwt`'s refresh tokens; null on Postgres, which has no refresh-token store yet. */
-  readonly refreshTokens: DrizzleRefreshTokenStore | null;
+  /** `@latchkey/jwt`'s refresh tokens, for `createJwtService({ refreshTokens })`. */
+  readonly refreshTokens: DrizzleRefreshTokenStore | PostgresRefreshTokenStore;
   /** Closes the connections. */
   close(): Promise<void>;
 }
@@ -56,8 +57,8 @@ export async function openStores(options: OpenStoresOptions): Promise<OpenStores
   const migrate = options.migrate ?? true;
   const secrets = options.secrets === undefined ? {} : { secrets: options.secrets };
   if (isPostgresUrl(options.url)) {
-    const { tokens, users, oneTime, totp, signingKeys, nonces, throttles, close } = await openPostgresStores({ url: options.url, migrate, ...secrets });
-    return { kind: 'postgres', tokens, users, oneTime, totp, signingKeys, nonces, throttles, refreshTokens: null, close };
+    const { tokens, users, oneTime, totp, signingKeys, nonces, throttles, refreshTokens, close } = await openPostgresStores({ url: options.url, migrate, ...secrets });
+    return { kind: 'postgres', tokens, users, oneTime, totp, signingKeys, nonces, throttles, refreshTokens, close };
   }
   const opened = await openLibsqlStores({
     url: options.url,

@@ -1,14 +1,15 @@
 /**
- * `@latchkey/drizzle/postgres`: Latchkey's token, user, one-time, throttle, TOTP, signing-key and
- * nonce stores over Drizzle's
- * Postgres dialect, for any driver Drizzle has (node-postgres, postgres.js, Neon's HTTP and
- * WebSocket drivers, PGlite). This entry imports no driver and nothing from `node:*`, so it
- * bundles for Workers; `@latchkey/drizzle/node-postgres` opens a database from a URL.
+ * `@latchkey/drizzle/postgres`: Latchkey's token, user, one-time, throttle, TOTP, signing-key,
+ * nonce and refresh-token stores over Drizzle's Postgres dialect, for any driver Drizzle has
+ * (node-postgres, postgres.js, Neon's HTTP and WebSocket drivers, PGlite). This entry imports
+ * no driver and nothing from `node:*`, so it bundles for Workers; `@latchkey/drizzle/node-postgres`
+ * opens a database from a URL.
  */
 import type { SecretBox } from '@latchkey/signatures';
 import type { DrizzleUserStoreOptions } from '../user-store.ts';
 import type { PostgresDatabase } from './database.ts';
 import { PostgresOneTimeStore } from './one-time-store.ts';
+import { PostgresRefreshTokenStore } from './refresh-token-store.ts';
 import { PostgresReplayStore } from './replay-store.ts';
 import { PostgresSigningKeyStore } from './signing-key-store.ts';
 import { PostgresThrottleStore } from './throttle-store.ts';
@@ -19,10 +20,13 @@ import { PostgresUserStore } from './user-store.ts';
 export type { PostgresDatabase } from './database.ts';
 export { migratePostgres } from './migrate.ts';
 export { PostgresOneTimeStore } from './one-time-store.ts';
+export { PostgresRefreshTokenStore } from './refresh-token-store.ts';
 export { PostgresReplayStore } from './replay-store.ts';
 export {
   latchkeyNonces,
   latchkeyOneTimeTokens,
+  latchkeyRefreshTokens,
+  latchkeyRevokedFamilies,
   latchkeySigningKeys,
   latchkeyThrottles,
   latchkeyTokens,
@@ -52,6 +56,8 @@ export interface PostgresStores {
   readonly oneTime: PostgresOneTimeStore;
   /** TOTP two-factor state in `latchkey_totp`, for `createTotp({ store })` of `@latchkey/two-factor`. */
   readonly totp: PostgresTotpStore;
+  /** `@latchkey/jwt`'s refresh tokens in `latchkey_refresh_tokens`, for `createJwtService({ refreshTokens })`. */
+  readonly refreshTokens: PostgresRefreshTokenStore;
   /** Signing keys in `latchkey_signing_keys`, for `hawkAuth` / `httpSignatureAuth` (`@latchkey/signatures`). */
   readonly signingKeys: PostgresSigningKeyStore;
   /** Signed requests' nonces in `latchkey_nonces`, their shared replay store. */
@@ -78,6 +84,7 @@ export function postgresStores(db: PostgresDatabase, options: PostgresDatabaseSt
     users,
     oneTime: new PostgresOneTimeStore(db),
     totp: new PostgresTotpStore(db),
+    refreshTokens: new PostgresRefreshTokenStore(db),
     signingKeys: new PostgresSigningKeyStore(db, secrets === undefined ? {} : { secrets }),
     nonces: new PostgresReplayStore(db),
     throttles: new PostgresThrottleStore(db),

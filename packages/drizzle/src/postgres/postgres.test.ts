@@ -1,4 +1,4 @@
-// The Postgres stores: core's, two-factor's and signatures' conformance suites on a real Postgres server through each
+// The Postgres stores: core's, two-factor's, signatures' and jwt's conformance suites on a real Postgres server through each
 // driver Drizzle has for it (node-postgres, postgres.js, Neon's WebSocket driver through a
 // local relay) and on PGlite, then the migrations and what the stores guarantee beyond the
 // suites. The server is started by scripts/test-servers/postgres-setup.ts.
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { oneTimeStoreConformance, throttleStoreConformance, tokenStoreConformance, userStoreConformance } from '@latchkey/core/testing';
+import { refreshTokenStoreConformance } from '@latchkey/jwt/testing';
 import { createSecretBox, newSigningKey } from '@latchkey/signatures';
 import { replayStoreConformance, signingKeyStoreConformance } from '@latchkey/signatures/testing';
 import { totpStoreConformance } from '@latchkey/two-factor/testing';
@@ -86,7 +87,7 @@ for (const [driver, open] of Object.entries(drivers)) {
     // more than the cases.
     const empty = async () => {
       await db.execute(
-        sql`TRUNCATE latchkey_tokens, latchkey_users, latchkey_one_time_tokens, latchkey_throttles, latchkey_totp, latchkey_totp_backup_codes, latchkey_signing_keys, latchkey_nonces RESTART IDENTITY`,
+        sql`TRUNCATE latchkey_tokens, latchkey_users, latchkey_one_time_tokens, latchkey_throttles, latchkey_totp, latchkey_totp_backup_codes, latchkey_signing_keys, latchkey_nonces, latchkey_refresh_tokens, latchkey_revoked_families RESTART IDENTITY`,
       );
       return postgresStores(db, { secrets });
     };
@@ -101,6 +102,7 @@ for (const [driver, open] of Object.entries(drivers)) {
     for (const c of totpStoreConformance(async () => (await empty()).totp)) it(c.name, c.run);
     for (const c of signingKeyStoreConformance(async () => (await empty()).signingKeys)) it(c.name, c.run);
     for (const c of replayStoreConformance(async () => (await empty()).nonces)) it(c.name, c.run);
+    for (const c of refreshTokenStoreConformance(async () => (await empty()).refreshTokens)) it(c.name, c.run);
   });
 }
 
@@ -197,6 +199,85 @@ describe('the Postgres stores', () => {
     await expect(stores.totp.enable('1', 1, ['d'])).rejects.toThrow(/^PostgresTotpStore: query failed/);
     await expect(stores.nonces.remember('hawk:k:n', 2, 1)).rejects.toThrow(/^PostgresReplayStore: query failed/);
     await expect(stores.signingKeys.find('k')).rejects.toThrow(/^PostgresSigningKeyStore: query failed/);
+    const refresh = await stores.refreshTokens.consume(digest).catch((e: unknown) => e);
+    expect((refresh as Error).message).toMatch(/^PostgresRefreshTokenStore: query failed/);
+    expect(`${(refresh as Error).message} ${(refresh as Error).cause}`).not.toContain(digest);
+    await expect(stores.refreshTokens.revokeFamily('f', 1)).rejects.toThrow(/^PostgresRefreshTokenStore: query failed/);
+  });
+
+  // A migrated database on the server, so that refresh-token writes really run at once.
+  async function refreshStores() {
+    const client = new pg.Pool({ connectionString: await newDatabase() });
+    cleanups.push(() => client.end());
+    const db = pgDrizzle(client);
+    await migratePostgres(db);
+    return { client, refreshTokens: postgresStores(db).refreshTokens };
+  }
+  /** Refresh token `n` of a family. */
+  const token = (familyId: string, userId: string, n: number) => ({
+    digest: `${familyId}:${n}`.padEnd(64, '0'),
+    familyId,
+    userId,
+    createdAt: 1_000,
+    expiresAt: 9_000,
+  });
+
+  it('leave no live token in a family revoked while a rotation inserts into it, of hundreds of such races', { timeout: 30_000 }, async () => {
+    const { refreshTokens } = await refreshStores();
+    const races = Array.from({ length: 200 }, (_, i) => i);
+    // A family revoked while its next token is inserted, and a user revoked (logout-all)
+    // while one of their families rotates: each race run at once over the pool's connections.
+    const outcomes = await Promise.all(
+      races.flatMap((i) => [
+        (async () => {
+          const late = token(`f${i}`, `u${i}`, 1);
+          await Promise.all([refreshTokens.revokeFamily(`f${i}`, 5_000), refreshTokens.insert(late)]);
+          return (await refreshTokens.find(late.digest))?.state;
+        })(),
+        (async () => {
+          await refreshTokens.insert(token(`g${i}`, `v${i}`, 0));
+          const late = token(`g${i}`, `v${i}`, 1);
+          await Promise.all([refreshTokens.revokeUser(`v${i}`, 5_000), refreshTokens.insert(late)]);
+          return (await refreshTokens.find(late.digest))?.state;
+        })(),
+      ]),
+    );
+    expect(outcomes.filter((state) => state !== 'revoked')).toEqual([]);
+  });
+
+  it('revoke a token whose insert was under way when its family or its user was revoked', { timeout: 30_000 }, async () => {
+    const { client, refreshTokens } = await refreshStores();
+    // A test-only trigger holds each insert inside its statement, after the statement has
+    // read whether the family is revoked and before it commits, for as long as the test
+    // holds advisory lock 42: the widest window a concurrent revocation could fall into.
+    await client.query(`CREATE FUNCTION hold_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_advisory_xact_lock_shared(42); RETURN NEW; END $$`);
+    await client.query('CREATE TRIGGER hold_insert BEFORE INSERT ON latchkey_refresh_tokens FOR EACH ROW EXECUTE FUNCTION hold_insert()');
+    const gate = await client.connect();
+    cleanups.push(async () => gate.release());
+    /** Until `n` sessions wait for an advisory lock, or `done()`. */
+    const waiting = async (n: number, done = () => false) => {
+      const query = "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted";
+      while (!done() && (await client.query(query)).rows[0].n < n) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    for (const [first, revoke] of [
+      [token('f1', 'u1', 0), () => refreshTokens.revokeFamily('f1', 5_000)],
+      [token('f2', 'u2', 0), () => refreshTokens.revokeUser('u2', 5_000)],
+    ] as const) {
+      await refreshTokens.insert(first);
+      await gate.query('SELECT pg_advisory_lock(42)');
+      const late = token(first.familyId, first.userId, 1);
+      const inserting = refreshTokens.insert(late);
+      await waiting(1);
+      // The revocation either waits for the insert (a second lock waiter) or, with nothing
+      // to wait on, finishes while the insert is still held.
+      let revoked = false;
+      const revoking = revoke().finally(() => (revoked = true));
+      await waiting(2, () => revoked);
+      await gate.query('SELECT pg_advisory_unlock(42)');
+      await Promise.all([inserting, revoking]);
+      expect((await refreshTokens.find(late.digest))?.state).toBe('revoked');
+    }
   });
 
   it('hold a shared secret only in its sealed box, bound to its row, and list keys without opening one', PGLITE, async () => {
