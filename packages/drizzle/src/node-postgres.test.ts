@@ -1,7 +1,9 @@
 // openPostgresStores against the test Postgres server, and what several processes on one
 // server must see: each other's revocations at once, one per-user token limit, one set of
-// throttle counters, each TOTP step, backup code and signed request's nonce accepted once.
+// throttle counters, each TOTP step, backup code and signed request's nonce accepted once,
+// one winner of two refreshes with one refresh token, and each other's logouts.
 import { createTokenService, type VerifyTokenResult } from '@latchkey/core';
+import { createJwtService, createKeySet } from '@latchkey/jwt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { otherProcess, stopOtherProcesses } from '../test/other-process.ts';
 import { createTestDatabase } from '../test/postgres-database.ts';
@@ -17,6 +19,11 @@ beforeAll(async () => {
 });
 afterEach(() => stopOtherProcesses());
 afterAll(() => Promise.all(open.map((stores) => stores.close())));
+
+const SECRET = 'refresh-process-test-secret-of-32-bytes+';
+const jwtService = (stores: OpenPostgresStores, revocationInterval = 10_000) =>
+  createJwtService({ keys: createKeySet({ keys: [{ kid: 'k', alg: 'HS256', secret: SECRET }] }), refreshTokens: stores.refreshTokens, revocationInterval });
+const alice = { id: 'u-alice', username: 'alice', isActive: true, isStaff: false };
 
 async function openStores(migrate = true): Promise<OpenPostgresStores> {
   const stores = await openPostgresStores({ url, migrate });
@@ -114,5 +121,23 @@ describe('two processes on one Postgres database', () => {
     ]);
     theirs.reverse();
     for (const [i, key] of keys.entries()) expect([mine[i], theirs[i]].filter(Boolean), key).toEqual([true]);
+  });
+
+  it('refreshing one refresh token at once: exactly one wins', PROCESS_TIMEOUT, async () => {
+    const { refresh } = await jwtService(await openStores()).issuePair(alice);
+    const [first, second] = [otherProcess(url, 'refresh-process.ts', SECRET), otherProcess(url, 'refresh-process.ts', SECRET)];
+    // Both started and idle before the race, so it is the store that decides.
+    await Promise.all([first({ op: 'blacklist', token: 'warm-up' }), second({ op: 'blacklist', token: 'warm-up' })]);
+    const results = await Promise.all([first({ op: 'refresh', token: refresh }), second({ op: 'refresh', token: refresh })]);
+    expect(results.filter((result) => result.ok)).toHaveLength(1);
+    expect(results.filter((result) => !result.ok)).toEqual([{ ok: false, message: 'Token is blacklisted' }]);
+  });
+
+  it("a logout in the other stops this one's access tokens at its next poll", PROCESS_TIMEOUT, async () => {
+    const here = jwtService(await openStores(), 0);
+    const pair = await here.issuePair(alice);
+    expect((await here.verifyAccess(pair.access)).ok).toBe(true);
+    expect(await otherProcess(url, 'refresh-process.ts', SECRET)({ op: 'blacklist', token: pair.refresh })).toEqual({ ok: true });
+    expect(await here.verifyAccess(pair.access)).toEqual({ ok: false, message: 'Token is blacklisted' });
   });
 });
