@@ -93,8 +93,8 @@ server.listen(port, hostname, () => {
   const origin = `http://${shown.includes(':') ? `[${shown}]` : shown}:${actual}`;
   app = createApp({
     jwtSigningKey,
-    // Refresh tokens in the libSQL file; on Postgres (no refresh-token store there yet) in memory.
-    ...(stores.refreshTokens && { refreshTokens: stores.refreshTokens }),
+    // Refresh tokens in the database, so every process serving it rotates and revokes them alike.
+    refreshTokens: stores.refreshTokens,
     tokens: stores.tokens,
     users: stores.users,
     throttles: stores.throttles,
