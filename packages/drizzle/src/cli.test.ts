@@ -315,15 +315,30 @@ describe('latchkey', () => {
     expect((await stores.tokens.listForUser(frank)).map((record) => record.revokedAt !== null)).toEqual([true, true]);
   });
 
-  it('purge deletes expired tokens and one-time tokens, and keeps live ones', SLOW, async () => {
+  it('purge deletes expired tokens, one-time tokens, refresh tokens, nonces and throttle counters, and keeps live ones', SLOW, async () => {
     const past = createTokenService({ store: stores.tokens, secret: SECRET, now: () => Date.now() - 120_000 });
     const expired = await past.create(alice, { ttl: 60_000 });
     const live = await addToken(alice, { ttl: 60_000 });
     const oldLinks = createOneTimeTokens({ store: stores.oneTime, now: () => Date.now() - 120_000, ttl: 60_000 });
     const expiredLink = await oldLinks.issue(alice, 'password-reset');
     const liveLink = await createOneTimeTokens({ store: stores.oneTime }).issue(alice, 'password-reset');
+    const now = Date.now();
+    const refresh = (digest: string, expiresAt: number) => ({ digest, familyId: `family-${digest}`, userId: alice, createdAt: now - 120_000, expiresAt });
+    await stores.refreshTokens.insert(refresh('a'.repeat(64), now - 60_000));
+    await stores.refreshTokens.insert(refresh('b'.repeat(64), now + 60_000));
+    await stores.nonces.remember('purge-old-nonce', now - 60_000, now - 120_000);
+    await stores.nonces.remember('purge-live-nonce', now + 60_000, now);
+    await stores.throttles.increment('purge-old-counter', now - 60_000, now - 120_000);
+    await stores.throttles.increment('purge-live-counter', now + 60_000, now);
     const result = await latchkey(cwd, ['purge'], env);
-    expect(result.stdout).toMatch(/^Purged [1-9]\d* expired tokens? and [1-9]\d* expired one-time tokens?\n$/);
+    expect(result.stdout).toMatch(
+      /^Purged [1-9]\d* expired tokens?, [1-9]\d* expired one-time tokens?, 1 expired refresh token, 1 expired nonce and 1 expired throttle counter\n$/,
+    );
+    expect(await stores.refreshTokens.find('a'.repeat(64))).toBeNull();
+    expect(await stores.refreshTokens.find('b'.repeat(64))).not.toBeNull();
+    // An expired nonce is gone (it can be remembered afresh); the live one is still refused.
+    expect(await stores.nonces.remember('purge-live-nonce', now + 60_000, now)).toBe(false);
+    expect(await stores.throttles.get('purge-live-counter', now)).toBe(1);
     expect(await stores.oneTime.find(expiredLink.record.id)).toBeNull();
     expect(await stores.oneTime.find(liveLink.record.id)).not.toBeNull();
     expect(expired.ok && (await stores.tokens.findByDigest(expired.record.digest))).toBeNull();
@@ -638,7 +653,7 @@ describe('latchkey on a Postgres server', () => {
     expect((await latchkey(cwd, ['tokens', 'alice'], env)).stdout).toMatch(new RegExp(`^ID .*\n${verified.record.id} +ci +read `));
     expect((await latchkey(cwd, ['revoke', verified.record.id], env)).stdout).toBe(`Revoked token ${verified.record.id}\n`);
     expect(await createTokenService({ store: stores.tokens, secret: SECRET }).verify(token)).toEqual({ ok: false, reason: 'revoked' });
-    expect((await latchkey(cwd, ['purge'], env)).stdout).toMatch(/^Purged \d+ expired tokens? /);
+    expect((await latchkey(cwd, ['purge'], env)).stdout).toMatch(/^Purged \d+ expired tokens?, \d+ expired one-time tokens?, \d+ expired refresh tokens?, \d+ expired nonces? and \d+ expired throttle counters?\n$/);
   });
 
   it('creates a Hawk key sealed in Postgres, lists it without its secret and revokes it, from a postgres:// URL', SLOW, async () => {

@@ -46,7 +46,9 @@ Commands:
   tokens <username>             list a user's live tokens (never their secrets)
   revoke <token-id>             revoke one token (ids as the tokens command lists them)
   revoke --user <username>      revoke all of a user's tokens
-  purge                         delete expired tokens and one-time tokens (mailed links)
+  purge                         delete what has expired: tokens, one-time tokens (mailed
+                                links), JWT refresh tokens, signed requests' nonces and
+                                throttle counters
   createkey <username>          create a signing key and print it, once
       --hawk                    a shared secret (Hawk, RFC 9421 hmac-sha256);
                                 needs LATCHKEY_SECRET_KEY
@@ -193,9 +195,17 @@ const COMMANDS: Record<string, Command> = {
     options: {},
     required: [],
     async run({ stores, tokens }) {
+      const now = Date.now();
       const purged = await tokens.purgeExpired();
       const links = await createOneTimeTokens({ store: stores.oneTime }).purgeExpired();
-      return `Purged ${plural(purged, 'expired token')} and ${plural(links, 'expired one-time token')}`;
+      const refresh = await stores.refreshTokens.purgeExpired(now);
+      const nonces = await stores.nonces.purgeExpired(now);
+      // The Drizzle throttle stores also sweep as they count; this empties them between sweeps.
+      const counters = await stores.throttles.purgeExpired(now);
+      return (
+        `Purged ${plural(purged, 'expired token')}, ${plural(links, 'expired one-time token')}, ` +
+        `${plural(refresh, 'expired refresh token')}, ${plural(nonces, 'expired nonce')} and ${plural(counters, 'expired throttle counter')}`
+      );
     },
   },
 

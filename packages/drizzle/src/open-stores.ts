@@ -5,17 +5,19 @@
  * command, which take the URL from the environment and must not care which it is: both
  * kinds hand out the same stores.
  */
-import type { OneTimeStore, SecretBox, ThrottleStore, TokenStore } from '@latchkey/core';
+import type { OneTimeStore, SecretBox, TokenStore } from '@latchkey/core';
 import { openLibsqlStores } from './libsql.ts';
 import { isPostgresUrl, openPostgresStores } from './node-postgres.ts';
 import type { PostgresRefreshTokenStore } from './postgres/refresh-token-store.ts';
 import type { PostgresReplayStore } from './postgres/replay-store.ts';
 import type { PostgresSigningKeyStore } from './postgres/signing-key-store.ts';
+import type { PostgresThrottleStore } from './postgres/throttle-store.ts';
 import type { PostgresTotpStore } from './postgres/totp-store.ts';
 import type { PostgresUserStore } from './postgres/user-store.ts';
 import type { DrizzleRefreshTokenStore } from './refresh-token-store.ts';
 import type { DrizzleReplayStore } from './replay-store.ts';
 import type { DrizzleSigningKeyStore } from './signing-key-store.ts';
+import type { DrizzleThrottleStore } from './throttle-store.ts';
 import type { DrizzleTotpStore } from './totp-store.ts';
 import type { DrizzleUserStore } from './user-store.ts';
 
@@ -45,7 +47,7 @@ export interface OpenStores {
   /** Signed requests' nonces, shared by every process on the database: their replay store. */
   readonly nonces: DrizzleReplayStore | PostgresReplayStore;
   /** Counters shared by every process on the database: for the throttles' `store`. */
-  readonly throttles: ThrottleStore;
+  readonly throttles: DrizzleThrottleStore | PostgresThrottleStore;
   /** `@latchkey/jwt`'s refresh tokens, for `createJwtService({ refreshTokens })`. */
   readonly refreshTokens: DrizzleRefreshTokenStore | PostgresRefreshTokenStore;
   /** Closes the connections. */
