@@ -84,6 +84,8 @@ class Pending {
   reject: (reason: unknown) => void = ignore;
   outer: AbortSignal | undefined = undefined;
   onOuterAbort: (() => void) | undefined = undefined;
+  /** Its own timer, where each call keeps one (Workers). */
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
 
   constructor(readonly deadline: number) {}
 
@@ -119,36 +121,90 @@ export interface DeadlineQueue {
   readonly size: number;
 }
 
+/** How a queue keeps the limit of a call that waits; `release` may be called more than once. */
+interface Limiter {
+  /** A call's place, its deadline starting now. */
+  start(): Pending;
+  /** The call turned out to wait: its limit starts counting. */
+  wait(pending: Pending): void;
+  /** The call settled or expired: its limit is no longer kept. */
+  release(pending: Pending): void;
+}
+
 /**
- * A `DeadlineQueue` that gives every call that waits its own timer (`withTimeLimit`); work
- * that answers at once (a cached token) is answered at once, with no timer or signal made.
+ * `DeadlineQueue.run` for either queue. The call's place is made when its signal is asked
+ * for or it turns out to wait, not for work that answers at once, which is most of it;
+ * made by then, the same place serves both. No named closures here: a bundler keeping
+ * function names (esbuild's keepNames, as tsx and wrangler run it) would name each one per
+ * call, which cost more than the rest.
  */
+function runLimited<T>(limiter: Limiter, outer: AbortSignal | undefined, work: (signal: () => AbortSignal) => Awaitable<T>): Awaitable<T> {
+  if (outer?.aborted) return Promise.reject(outer.reason);
+  let started: Pending | null = null;
+  let answer: Awaitable<T>;
+  try {
+    answer = work(() => (started ??= limiter.start()).signal());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (!isPromiseLike(answer)) return answer;
+  const result = answer;
+  const pending = (started ??= limiter.start());
+  return new Promise<T>((resolve, reject) => {
+    pending.reject = reject;
+    limiter.wait(pending);
+    // As in withTimeLimit, the outer signal's listener rejects directly.
+    if (outer !== undefined) {
+      pending.outer = outer;
+      pending.onOuterAbort = () => {
+        settle(limiter, pending);
+        pending.expire(outer.reason);
+      };
+      outer.addEventListener('abort', pending.onOuterAbort, { once: true });
+    }
+    result.then(
+      (value) => {
+        settle(limiter, pending);
+        resolve(value);
+      },
+      (error: unknown) => {
+        settle(limiter, pending);
+        reject(error);
+      },
+    );
+  });
+}
+
+function settle(limiter: Limiter, pending: Pending): void {
+  limiter.release(pending);
+  if (pending.onOuterAbort === undefined) return;
+  pending.outer!.removeEventListener('abort', pending.onOuterAbort);
+  pending.onOuterAbort = undefined;
+}
+
+/** A `DeadlineQueue` that gives every call that waits a timer of its own. */
 function perCallTimeLimit(timeout: number | null): DeadlineQueue {
   let size = 0;
-  return {
-    run<T>(outer: AbortSignal | undefined, work: (signal: () => AbortSignal) => Awaitable<T>): Awaitable<T> {
-      if (outer?.aborted) return Promise.reject(outer.reason);
-      // A signal asked for before the work turned out to wait is made here and follows the
-      // limit's own once there is one; asked for later, it is the limit's.
-      let early: AbortController | null = null;
-      let limit: AbortSignal | null = null;
-      let answer: Awaitable<T>;
-      try {
-        answer = work(() => limit ?? (early ??= new AbortController()).signal);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      if (!isPromiseLike(answer)) return answer;
-      const result = answer;
-      size += 1;
-      return withTimeLimit(timeout, outer, (signal) => {
-        limit = signal;
-        if (early !== null) signal.addEventListener('abort', () => early!.abort(signal.reason), { once: true });
-        return Promise.resolve(result);
-      }).finally(() => {
-        size -= 1;
-      });
+  const limiter: Limiter = {
+    start: () => new Pending(Infinity),
+    wait(pending) {
+      pending.queued = true;
+      size++;
+      if (timeout === null) return;
+      pending.timer = setTimeout(() => {
+        settle(limiter, pending);
+        pending.expire(new TimeLimitExceeded(timeout));
+      }, timeout);
     },
+    release(pending) {
+      if (!pending.queued) return;
+      pending.queued = false;
+      size--;
+      clearTimeout(pending.timer);
+    },
+  };
+  return {
+    run: (outer, work) => runLimited(limiter, outer, work),
     get size() {
       return size;
     },
@@ -189,7 +245,7 @@ export function createDeadlineQueue(timeout: number | null, now: () => number = 
     const at = Math.max(now(), armedFor);
     while (head !== null && head.deadline <= at) {
       const expired = head;
-      settle(expired);
+      settle(limiter, expired);
       expired.expire(new TimeLimitExceeded(timeout!));
     }
     if (head !== null) arm(head.deadline);
@@ -210,13 +266,6 @@ export function createDeadlineQueue(timeout: number | null, now: () => number = 
     }
   };
 
-  const settle = (pending: Pending) => {
-    unlink(pending);
-    if (pending.onOuterAbort === undefined) return;
-    pending.outer!.removeEventListener('abort', pending.onOuterAbort);
-    pending.onOuterAbort = undefined;
-  };
-
   const enqueue = (pending: Pending) => {
     pending.queued = true;
     size++;
@@ -227,51 +276,18 @@ export function createDeadlineQueue(timeout: number | null, now: () => number = 
     if (timer === undefined) arm(pending.deadline);
   };
 
+  const limiter: Limiter = {
+    start: () => new Pending(timeout === null ? Infinity : now() + timeout),
+    wait(pending) {
+      if (timeout !== null) enqueue(pending);
+    },
+    release: unlink,
+  };
+
   return {
     get size() {
       return size;
     },
-    run<T>(outer: AbortSignal | undefined, work: (signal: () => AbortSignal) => Awaitable<T>): Awaitable<T> {
-      if (outer?.aborted) return Promise.reject(outer.reason);
-      // Made when the signal is asked for or the work turns out to wait: not for work that
-      // answers at once, which is most of it.
-      // (No named closure here either: see below.)
-      let started: Pending | null = null;
-      let answer: Awaitable<T>;
-      try {
-        answer = work(() => (started ??= new Pending(timeout === null ? Infinity : now() + timeout)).signal());
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      if (!isPromiseLike(answer)) return answer;
-      const result = answer;
-      // The same one a later signal() call finds: work may ask for its signal after it waits.
-      const pending = (started ??= new Pending(timeout === null ? Infinity : now() + timeout));
-      return new Promise<T>((resolve, reject) => {
-        pending.reject = reject;
-        if (timeout !== null) enqueue(pending);
-        // As in withTimeLimit, the outer signal's listener rejects directly.
-        if (outer !== undefined) {
-          pending.outer = outer;
-          pending.onOuterAbort = () => {
-            settle(pending);
-            pending.expire(outer.reason);
-          };
-          outer.addEventListener('abort', pending.onOuterAbort, { once: true });
-        }
-        // No named closures here: a bundler keeping function names (esbuild's keepNames, as
-        // tsx runs it) would name each one per call, which cost more than the rest.
-        result.then(
-          (value) => {
-            settle(pending);
-            resolve(value);
-          },
-          (error: unknown) => {
-            settle(pending);
-            reject(error);
-          },
-        );
-      });
-    },
+    run: (outer, work) => runLimited(limiter, outer, work),
   };
 }
