@@ -22,10 +22,13 @@ export async function redacted<T>(store: string, query: T | PromiseLike<T>): Pro
   try {
     return await query;
   } catch (error) {
-    if (!(error instanceof DrizzleQueryError)) throw error;
-    throw storeError(store, error.cause);
+    throw withoutParameters(store, error);
   }
 }
+
+// Drizzle's query error, which quotes the parameters, replaced by the store's; others as they are.
+const withoutParameters = (store: string, error: unknown): unknown =>
+  error instanceof DrizzleQueryError ? storeError(store, error.cause) : error;
 
 /**
  * `map` of a query's result, answered at once when the driver answered at once (better-sqlite3,
@@ -38,7 +41,7 @@ export function mapQuery<T, R>(store: string, run: () => T | PromiseLike<T>, map
   try {
     result = run();
   } catch (error) {
-    return Promise.reject(error instanceof DrizzleQueryError ? storeError(store, error.cause) : error);
+    return Promise.reject(withoutParameters(store, error));
   }
   return isPromiseLike(result) ? redacted(store, result).then(map) : map(result);
 }
